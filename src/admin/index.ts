@@ -1,0 +1,3 @@
+export { buildAdminApp, type AdminAppOptions } from './app.js';
+export type { HealthProbes } from './routes/health.js';
+export { toErrorReply, type ErrorBody, type ErrorReply } from './errors.js';

@@ -1,0 +1,27 @@
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import type { Logger, Metrics } from '../observe/index.js';
+import type { AddressGuard } from './address-guard.js';
+import type { BundleHolder } from './bundle-holder.js';
+import type { ExchangeSinks } from './exchange.js';
+
+export interface GatewayTimeouts {
+  readonly upstreamConnectMs: number;
+  readonly upstreamResponseMs: number;
+  readonly tunnelIdleMs: number;
+}
+
+/** What every handler needs, built once per gateway. */
+export interface GatewayContext {
+  readonly holder: BundleHolder;
+  readonly guard: AddressGuard;
+  readonly sinks: ExchangeSinks;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly timeouts: GatewayTimeouts;
+  readonly upstreamAgents: { readonly http: HttpAgent; readonly https: HttpsAgent };
+  /** Open CONNECT tunnels: the HTTP server no longer tracks them, so shutdown cuts them here. */
+  readonly tunnels: Set<import('node:stream').Duplex>;
+  /** Set while shutting down: answers carry `Connection: close`. */
+  draining: boolean;
+}

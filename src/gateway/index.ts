@@ -1,0 +1,81 @@
+// The gateway: the hot path. It imports the pure decision modules (identity, policy, quota),
+// audit and observe — never the control plane, store, admin or UI (test/architecture.test.ts).
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AuditEvent, Clock } from '../core/index.js';
+import type { Logger, Metrics } from '../observe/index.js';
+import { AddressGuard, type Lookup } from './address-guard.js';
+import { BundleHolder, type ApplyResult } from './bundle-holder.js';
+import type { GatewayContext, GatewayTimeouts } from './context.js';
+import { createProxyServer, createUpstreamAgents, drain, listen, type ClientLimits } from './server.js';
+
+export { AddressGuard, type Lookup, type ResolvedAddress } from './address-guard.js';
+export { BundleHolder, type ActiveBundle, type ApplyResult } from './bundle-holder.js';
+export { REQUEST_ID_HEADER } from './respond.js';
+
+export interface GatewayOptions {
+  readonly publicKeyPem: string;
+  readonly keyHashSecret: Buffer;
+  readonly gatewayId: string;
+  readonly allowInternal: readonly string[];
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Where audit events leave the hot path: a bounded, non-blocking queue. */
+  readonly enqueueAudit: (event: AuditEvent) => boolean;
+  readonly timeouts: GatewayTimeouts;
+  readonly client: ClientLimits;
+  readonly jwtClockSkewSeconds: number;
+  /** Injected in tests to control name resolution; the system resolver otherwise. */
+  readonly lookup?: Lookup;
+}
+
+export interface Gateway {
+  readonly server: http.Server;
+  /** Verify a signed bundle and, if it passes, swap it in. A refused bundle is logged and counted. */
+  applyBundle(bundle: unknown): ApplyResult;
+  readonly holder: BundleHolder;
+  listen(host: string, port: number): Promise<AddressInfo>;
+  /** Stop accepting, drain in-flight requests within `graceMs`, close pooled upstream sockets. */
+  close(graceMs: number): Promise<void>;
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const holder = new BundleHolder({
+    publicKeyPem: options.publicKeyPem,
+    keyHashSecret: options.keyHashSecret,
+    clock: options.clock,
+    jwtClockSkewSeconds: options.jwtClockSkewSeconds,
+  });
+  const ctx: GatewayContext = {
+    holder,
+    guard: new AddressGuard({ allowInternal: options.allowInternal, ...(options.lookup ? { lookup: options.lookup } : {}) }),
+    sinks: { clock: options.clock, gatewayId: options.gatewayId, metrics: options.metrics, enqueue: options.enqueueAudit },
+    logger: options.logger,
+    metrics: options.metrics,
+    timeouts: options.timeouts,
+    upstreamAgents: createUpstreamAgents(),
+    tunnels: new Set(),
+    draining: false,
+  };
+  const server = createProxyServer(ctx, options.client);
+  return {
+    server,
+    holder,
+    applyBundle: (bundle) => applyAndReport(ctx, bundle),
+    listen: (host, port) => listen(server, host, port),
+    close: (graceMs) => drain(ctx, server, graceMs),
+  };
+}
+
+function applyAndReport(ctx: GatewayContext, bundle: unknown): ApplyResult {
+  const result = ctx.holder.apply(bundle);
+  if (result.ok) {
+    ctx.metrics.bundleVersion.set(result.version);
+    ctx.logger.info({ bundle_version: result.version }, 'policy bundle applied');
+  } else {
+    ctx.metrics.bundleRejected.inc({ reason: result.code });
+    ctx.logger.warn({ code: result.code }, `policy bundle refused: ${result.error}`);
+  }
+  return result;
+}

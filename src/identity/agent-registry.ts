@@ -1,0 +1,63 @@
+import type { BundleAgent } from '../core/index.js';
+import { compileKeyHashes, hashApiKey, matchesLiveKey, type CompiledKeyHash } from './api-key.js';
+import { identityOf, unauthenticated, type IdentityResult } from './identity-result.js';
+import { PINNED_CLAIMS, type VerifiedClaims } from './jwt-claims.js';
+import {
+  agentDisabled,
+  agentRejectsApiKeys,
+  agentRejectsJwts,
+  invalidApiKey,
+  jwtClaimMismatch,
+  unknownJwtAgent,
+} from './reasons.js';
+
+interface RegisteredAgent {
+  readonly agent: BundleAgent;
+  readonly keys: readonly CompiledKeyHash[];
+}
+
+/** The bundle's agents, indexed once, answering "who is this credential" synchronously. */
+export class AgentRegistry {
+  readonly #byId = new Map<string, RegisteredAgent>();
+  readonly #keyHashSecret: Buffer;
+
+  constructor(agents: readonly BundleAgent[], keyHashSecret: Buffer) {
+    this.#keyHashSecret = keyHashSecret;
+    for (const agent of agents) {
+      this.#byId.set(agent.agent_id, { agent, keys: compileKeyHashes(agent.key_hashes) });
+    }
+  }
+
+  checkApiKey(agentId: string, key: string, nowMs: number): IdentityResult {
+    // Hash before the lookup so an unknown agent costs the same as a wrong key.
+    const digest = Buffer.from(hashApiKey(key, this.#keyHashSecret), 'hex');
+    const registered = this.#byId.get(agentId);
+    if (registered === undefined) return unauthenticated(invalidApiKey(agentId));
+    if (registered.agent.auth_type !== 'api_key') return unauthenticated(agentRejectsApiKeys(agentId));
+    if (!matchesLiveKey(digest, registered.keys, nowMs)) return unauthenticated(invalidApiKey(agentId));
+    return admit(registered.agent, 'api_key');
+  }
+
+  /** Bind verified claims to a registered agent; run on every use, cached or not. */
+  bindJwt(claims: VerifiedClaims): IdentityResult {
+    const agent = this.#byId.get(claims.agent_id)?.agent;
+    if (agent === undefined) return unauthenticated(unknownJwtAgent(claims.agent_id));
+    if (agent.auth_type !== 'jwt') return unauthenticated(agentRejectsJwts(agent.agent_id));
+    for (const claim of PINNED_CLAIMS) {
+      const value = claims.pinned[claim];
+      if (value !== undefined && value !== agent[claim]) {
+        return unauthenticated(jwtClaimMismatch(claim, agent.agent_id));
+      }
+    }
+    return admit(agent, 'jwt');
+  }
+}
+
+/** Credentials are valid here; only now may the answer reveal that the agent is disabled. */
+function admit(agent: BundleAgent, authType: 'api_key' | 'jwt'): IdentityResult {
+  const identity = identityOf(agent, authType);
+  if (agent.status !== 'active') {
+    return { ok: false, outcome: 'disabled', identity, reason: agentDisabled(agent.agent_id) };
+  }
+  return { ok: true, identity };
+}

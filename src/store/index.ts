@@ -1,0 +1,23 @@
+export type {
+  AgentChanges,
+  AgentRecord,
+  AgentRepository,
+  ApiKeyRecord,
+  ApiKeyRepository,
+  AuditFilter,
+  AuditPage,
+  AuditRepository,
+  BundleRepository,
+  IssuerRecord,
+  IssuerRepository,
+  PageRequest,
+  PolicyFields,
+  PolicyRecord,
+  PolicyRepository,
+  QuotaRecord,
+  QuotaRepository,
+  Store,
+} from './types.js';
+export { encodeAuditCursor, decodeAuditCursor } from './audit-cursor.js';
+export { openSqliteStore, type SqliteStoreOptions } from './sqlite/open.js';
+export { MIGRATIONS, type Migration } from './sqlite/migrations.js';

@@ -1,0 +1,91 @@
+// Versioned schema migrations, applied in order and recorded in `schema_migrations`.
+// INVARIANT: a released migration is never edited; a change is a new entry at the end.
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+const initialSchema = `
+CREATE TABLE agents (
+  agent_id    TEXT PRIMARY KEY,
+  team_id     TEXT NOT NULL,
+  project_id  TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  auth_type   TEXT NOT NULL CHECK (auth_type IN ('jwt', 'api_key')),
+  status      TEXT NOT NULL CHECK (status IN ('active', 'disabled')),
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE api_keys (
+  id         TEXT PRIMARY KEY,
+  agent_id   TEXT NOT NULL REFERENCES agents (agent_id) ON DELETE CASCADE,
+  hash       TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  expires_at TEXT
+);
+CREATE INDEX api_keys_agent ON api_keys (agent_id);
+
+CREATE TABLE issuers (
+  id             TEXT PRIMARY KEY,
+  issuer         TEXT NOT NULL,
+  audience       TEXT NOT NULL,
+  jwks_url       TEXT,
+  public_key_pem TEXT,
+  hs256_secret   TEXT,
+  created_at     TEXT NOT NULL,
+  UNIQUE (issuer, audience)
+);
+
+CREATE TABLE policies (
+  policy_id   TEXT PRIMARY KEY,
+  version     INTEGER NOT NULL,
+  match       TEXT NOT NULL,
+  action      TEXT NOT NULL CHECK (action IN ('allow', 'deny')),
+  priority    INTEGER NOT NULL,
+  enabled     INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+  description TEXT,
+  updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE quotas (
+  agent_id   TEXT PRIMARY KEY REFERENCES agents (agent_id) ON DELETE CASCADE,
+  rps_limit  INTEGER NOT NULL,
+  rpm_limit  INTEGER NOT NULL,
+  mode       TEXT NOT NULL CHECK (mode IN ('hard_stop', 'alert_only')),
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE bundles (
+  version    INTEGER PRIMARY KEY,
+  manifest   TEXT NOT NULL,
+  signature  TEXT NOT NULL,
+  content    TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+-- timestamp_ms is the event time as a number, so since/until compare numerically
+-- whatever RFC 3339 spelling a gateway used.
+CREATE TABLE audit_events (
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  request_id   TEXT NOT NULL UNIQUE,
+  timestamp    TEXT NOT NULL,
+  timestamp_ms INTEGER NOT NULL,
+  agent_id     TEXT,
+  team_id      TEXT,
+  decision     TEXT NOT NULL,
+  policy_id    TEXT,
+  host         TEXT NOT NULL,
+  event        TEXT NOT NULL
+);
+CREATE INDEX audit_events_agent ON audit_events (agent_id, seq);
+CREATE INDEX audit_events_team ON audit_events (team_id, seq);
+CREATE INDEX audit_events_decision ON audit_events (decision, seq);
+CREATE INDEX audit_events_policy ON audit_events (policy_id, seq);
+CREATE INDEX audit_events_host ON audit_events (host, seq);
+CREATE INDEX audit_events_time ON audit_events (timestamp_ms);
+`;
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: initialSchema }];
