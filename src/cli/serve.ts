@@ -69,12 +69,17 @@ export async function runServe(argv: readonly string[]): Promise<void> {
     logger.info('stopped');
     process.exit(0);
   };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => void shutdown(signal).catch((error: unknown) => {
+  // A repeated SIGTERM must not cut the drain short (systemd sends SIGKILL after its own
+  // timeout); a second Ctrl-C is an operator asking to stop now.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping && signal === 'SIGINT') process.exit(130);
+    void shutdown(signal).catch((error: unknown) => {
       logger.error({ err: error }, 'shutdown failed');
       process.exit(1);
-    }));
-  }
+    });
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 function bundleReadiness(gateway: Gateway): { ok: boolean; detail?: string } {

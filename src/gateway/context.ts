@@ -1,5 +1,6 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
+import type { Duplex } from 'node:stream';
 import type { Logger, Metrics } from '../observe/index.js';
 import type { AddressGuard } from './address-guard.js';
 import type { BundleHolder } from './bundle-holder.js';
@@ -21,7 +22,7 @@ export interface GatewayContext {
   readonly timeouts: GatewayTimeouts;
   readonly upstreamAgents: { readonly http: HttpAgent; readonly https: HttpsAgent };
   /** Open CONNECT tunnels: the HTTP server no longer tracks them, so shutdown cuts them here. */
-  readonly tunnels: Set<import('node:stream').Duplex>;
+  readonly tunnels: Set<Duplex>;
   /** Set while shutting down: answers carry `Connection: close`. */
   draining: boolean;
 }

@@ -1,4 +1,5 @@
 // A throwaway CA and server certificate made at test run time (never checked in).
+import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
