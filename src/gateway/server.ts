@@ -33,6 +33,9 @@ export function createProxyServer(ctx: GatewayContext, limits: ClientLimits): ht
     // Bodies stream for as long as they move; idleness is bounded by the socket timeout below.
     requestTimeout: 0,
     keepAliveTimeout: limits.idleTimeoutMs,
+    // Node checks header timeouts on this interval (30 s by default), so a shorter
+    // --client-header-timeout would otherwise be enforced late.
+    connectionsCheckingInterval: Math.max(250, Math.min(1_000, Math.floor(limits.headerTimeoutMs / 2))),
     noDelay: true,
   });
   server.timeout = limits.idleTimeoutMs;
