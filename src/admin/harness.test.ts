@@ -18,6 +18,8 @@ export interface Harness {
   readonly store: Store;
   readonly clock: ManualClock;
   readonly publicKeyPem: string;
+  /** Resolves once exactly `count` requests are waiting for a publish (long polls). */
+  waitForLongPolls(count: number): Promise<void>;
   /** inject() with the admin token and, for a body, JSON encoding. */
   call(method: InjectOptions['method'], url: string, body?: unknown): Promise<Awaited<ReturnType<FastifyInstance['inject']>>>;
   close(): Promise<void>;
@@ -33,8 +35,21 @@ export async function startHarness(): Promise<Harness> {
     signingPrivateKeyPem: keys.privateKeyPem,
     keyHashSecret: KEY_HASH_SECRET,
   });
+  // Counts the app's bundle subscriptions, so a test knows a long poll is really waiting.
+  let subscriptions = 0;
+  const counted: ControlPlane = {
+    ...control,
+    onBundle: (listener) => {
+      subscriptions += 1;
+      const unsubscribe = control.onBundle(listener);
+      return () => {
+        subscriptions -= 1;
+        unsubscribe();
+      };
+    },
+  };
   const app = await buildAdminApp({
-    control,
+    control: counted,
     verifyAdminToken: (token) => token === ADMIN_TOKEN,
     bodyLimitBytes: BODY_LIMIT_BYTES,
     logger: false,
@@ -50,6 +65,9 @@ export async function startHarness(): Promise<Harness> {
     store,
     clock,
     publicKeyPem: keys.publicKeyPem,
+    waitForLongPolls: async (count) => {
+      while (subscriptions !== count) await new Promise((resolve) => setImmediate(resolve));
+    },
     call: (method, url, body) => {
       const headers = { authorization: `Bearer ${ADMIN_TOKEN}` };
       if (body === undefined) return app.inject({ method, url, headers });

@@ -6,7 +6,17 @@ import { ClawgressError, type AgentStatus, type AuthType, type Clock } from '../
 import { generateApiKey, hashApiKey } from '../identity/index.js';
 import type { AgentChanges, AgentRecord, ApiKeyRecord, Store } from '../store/index.js';
 import { readPage } from './paging.js';
-import type { AgentInput, AgentPatch, AgentService, AgentView, AgentWithKey, KeyService } from './types.js';
+import type {
+  AgentInput,
+  AgentPatch,
+  AgentService,
+  AgentView,
+  AgentWithKey,
+  KeyService,
+  ListOptions,
+  ListPage,
+  RotateOptions,
+} from './types.js';
 import { checkAgentId, checkIntegerRange, checkOneOf, checkText, shown } from './validate.js';
 
 const AUTH_TYPES: readonly AuthType[] = ['jwt', 'api_key'];
@@ -14,81 +24,102 @@ const STATUSES: readonly AgentStatus[] = ['active', 'disabled'];
 export const DEFAULT_OVERLAP_SECONDS = 3600; // 1 h
 export const MAX_OVERLAP_SECONDS = 604_800; // 7 days
 
-export interface AgentServiceOptions {
+export interface AgentRegistryOptions {
   readonly store: Store;
   readonly clock: Clock;
   readonly keyHashSecret: Buffer;
   readonly publishRegistry: () => Promise<unknown>;
 }
 
-export function notFoundAgent(agentId: string): ClawgressError {
-  return new ClawgressError('NOT_FOUND', `agent ${shown(agentId)} not found`);
-}
+export class AgentRegistry implements AgentService, KeyService {
+  readonly #options: AgentRegistryOptions;
 
-export function createAgentServices(options: AgentServiceOptions): { agents: AgentService; keys: KeyService } {
-  const { store, clock, publishRegistry } = options;
-  const now = (): string => new Date(clock.now()).toISOString();
-  const newKey = (agentId: string, createdAt: string): { key: string; record: ApiKeyRecord } => {
-    const key = generateApiKey();
-    const record = { id: randomUUID(), agent_id: agentId, hash: hashApiKey(key, options.keyHashSecret), created_at: createdAt, expires_at: null };
-    return { key, record };
-  };
-  const view = async (agent: AgentRecord): Promise<AgentView> => agentView(agent, await store.keys.listForAgent(agent.agent_id));
-  const load = async (agentId: string): Promise<AgentRecord> => {
-    const agent = await store.agents.get(agentId);
+  constructor(options: AgentRegistryOptions) {
+    this.#options = options;
+  }
+
+  async create(input: AgentInput): Promise<AgentView | AgentWithKey> {
+    const createdAt = this.#now();
+    const record = agentRecord(input, createdAt);
+    const first = record.auth_type === 'api_key' ? this.#newKey(record.agent_id, createdAt) : null;
+    if (!(await this.#options.store.agents.create(record, first?.record))) {
+      throw new ClawgressError('CONFLICT', `agent ${shown(record.agent_id)} exists already`);
+    }
+    await this.#options.publishRegistry();
+    const created = agentView(record, first ? [first.record] : []);
+    return first ? { ...created, api_key: first.key } : created;
+  }
+
+  list(options?: ListOptions): Promise<ListPage<AgentView>> {
+    const { store } = this.#options;
+    return readPage({
+      list: options,
+      fetch: (page) => store.agents.list(page),
+      idOf: (agent) => agent.agent_id,
+      view: (agents) => Promise.all(agents.map((agent) => this.#view(agent))),
+    });
+  }
+
+  async get(agentId: string): Promise<AgentView> {
+    return this.#view(await this.#load(agentId));
+  }
+
+  async update(agentId: string, patch: AgentPatch): Promise<AgentView> {
+    const current = await this.#load(agentId);
+    const changes = agentChanges(patch);
+    // A patch that changes nothing publishes nothing: no new bundle version for a no-op.
+    if (!differs(current, changes)) return this.#view(current);
+    const updated = await this.#options.store.agents.update(agentId, changes, this.#now());
+    if (!updated) throw notFoundAgent(agentId);
+    await this.#options.publishRegistry();
+    return this.#view(updated);
+  }
+
+  async delete(agentId: string): Promise<void> {
+    if (!(await this.#options.store.agents.delete(agentId))) throw notFoundAgent(agentId);
+    await this.#options.publishRegistry();
+  }
+
+  async rotate(agentId: string, options: RotateOptions = {}): Promise<AgentWithKey> {
+    const overlap = checkIntegerRange('overlap_seconds', options.overlap_seconds ?? DEFAULT_OVERLAP_SECONDS, {
+      min: 0,
+      max: MAX_OVERLAP_SECONDS,
+    });
+    const agent = await this.#load(agentId);
+    if (agent.auth_type !== 'api_key') {
+      throw new ClawgressError('CONFLICT', `agent ${shown(agentId)} authenticates with jwt: it has no api key to rotate`);
+    }
+    const fresh = this.#newKey(agentId, this.#now());
+    const othersExpireAt = new Date(this.#options.clock.now() + overlap * 1000).toISOString();
+    if (!(await this.#options.store.keys.rotate(fresh.record, othersExpireAt))) throw notFoundAgent(agentId);
+    await this.#options.publishRegistry();
+    return { ...(await this.#view(agent)), api_key: fresh.key };
+  }
+
+  #now(): string {
+    return new Date(this.#options.clock.now()).toISOString();
+  }
+
+  async #load(agentId: string): Promise<AgentRecord> {
+    const agent = await this.#options.store.agents.get(agentId);
     if (!agent) throw notFoundAgent(agentId);
     return agent;
-  };
+  }
 
-  const agents: AgentService = {
-    async create(input) {
-      const createdAt = now();
-      const record = agentRecord(input, createdAt);
-      const first = record.auth_type === 'api_key' ? newKey(record.agent_id, createdAt) : null;
-      if (!(await store.agents.create(record, first?.record))) {
-        throw new ClawgressError('CONFLICT', `agent ${shown(record.agent_id)} exists already`);
-      }
-      await publishRegistry();
-      const created = agentView(record, first ? [first.record] : []);
-      return first ? { ...created, api_key: first.key } : created;
-    },
-    list: (list) =>
-      readPage({ list, fetch: (page) => store.agents.list(page), idOf: (a) => a.agent_id, view: (rows) => Promise.all(rows.map(view)) }),
-    get: async (agentId) => view(await load(agentId)),
-    async update(agentId, patch) {
-      const current = await load(agentId);
-      const changes = agentChanges(patch);
-      if (!differs(current, changes)) return view(current);
-      const updated = await store.agents.update(agentId, changes, now());
-      if (!updated) throw notFoundAgent(agentId);
-      await publishRegistry();
-      return view(updated);
-    },
-    async delete(agentId) {
-      if (!(await store.agents.delete(agentId))) throw notFoundAgent(agentId);
-      await publishRegistry();
-    },
-  };
+  async #view(agent: AgentRecord): Promise<AgentView> {
+    return agentView(agent, await this.#options.store.keys.listForAgent(agent.agent_id));
+  }
 
-  const keys: KeyService = {
-    async rotate(agentId, rotateOptions = {}) {
-      const agent = await load(agentId);
-      if (agent.auth_type !== 'api_key') {
-        throw new ClawgressError('CONFLICT', `agent ${shown(agentId)} authenticates with jwt: it has no api key to rotate`);
-      }
-      const overlap = checkIntegerRange('overlap_seconds', rotateOptions.overlap_seconds ?? DEFAULT_OVERLAP_SECONDS, {
-        min: 0,
-        max: MAX_OVERLAP_SECONDS,
-      });
-      const createdAt = now();
-      const fresh = newKey(agentId, createdAt);
-      const othersExpireAt = new Date(clock.now() + overlap * 1000).toISOString();
-      if (!(await store.keys.rotate(fresh.record, othersExpireAt))) throw notFoundAgent(agentId);
-      await publishRegistry();
-      return { ...(await view(agent)), api_key: fresh.key };
-    },
-  };
-  return { agents, keys };
+  /** A fresh key: the key goes to the caller once, only its hash is stored. */
+  #newKey(agentId: string, createdAt: string): { key: string; record: ApiKeyRecord } {
+    const key = generateApiKey();
+    const hash = hashApiKey(key, this.#options.keyHashSecret);
+    return { key, record: { id: randomUUID(), agent_id: agentId, hash, created_at: createdAt, expires_at: null } };
+  }
+}
+
+function notFoundAgent(agentId: string): ClawgressError {
+  return new ClawgressError('NOT_FOUND', `agent ${shown(agentId)} not found`);
 }
 
 function agentRecord(input: AgentInput, createdAt: string): AgentRecord {
@@ -118,8 +149,9 @@ function differs(current: AgentRecord, changes: AgentChanges): boolean {
 }
 
 function agentView(agent: AgentRecord, keys: readonly ApiKeyRecord[]): AgentView {
+  const { agent_id, team_id, project_id, environment, auth_type, status, created_at, updated_at } = agent;
   return {
-    ...agent,
+    ...{ agent_id, team_id, project_id, environment, auth_type, status, created_at, updated_at },
     keys: keys.map((key) => ({ key_id: key.id, created_at: key.created_at, expires_at: key.expires_at })),
   };
 }

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../core/index.js';
 import type { Store } from '../store/index.js';
-import { createAgentServices } from './agents.js';
+import { AgentRegistry } from './agents.js';
 import { auditFilter } from './audit.js';
 import { explainDecision } from './explain.js';
 import { createIssuerService } from './issuers.js';
@@ -32,10 +32,10 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   await publisher.start();
   const publishRegistry = () => publisher.publishRegistry();
   const currentBundle = () => publisher.current();
-  const { agents, keys } = createAgentServices({ store, clock, keyHashSecret, publishRegistry });
+  const agents = new AgentRegistry({ store, clock, keyHashSecret, publishRegistry });
   return {
     agents,
-    keys,
+    keys: { rotate: (agentId, rotateOptions) => agents.rotate(agentId, rotateOptions) },
     issuers: createIssuerService({ store, clock, publishRegistry }),
     policies: createPolicyService({ store, clock, currentBundle }),
     publish: () => publisher.publishDrafts(),

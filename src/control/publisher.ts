@@ -108,5 +108,10 @@ export class BundlePublisher {
 }
 
 function publicKeyOf(privateKeyPem: string): string {
-  return createPublicKey(createPrivateKey(privateKeyPem)).export({ type: 'spki', format: 'pem' }).toString();
+  try {
+    return createPublicKey(createPrivateKey(privateKeyPem)).export({ type: 'spki', format: 'pem' }).toString();
+  } catch {
+    // Node's parse error is dropped, not wrapped: no part of a key may reach a message.
+    throw new TypeError('control plane: the signing key is not a private key pem');
+  }
 }

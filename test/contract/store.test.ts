@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, openSqliteStore } from '../../src/store/index.js';
-import { agentRecord, runStoreContract } from './store-contract.js';
+import { runStoreContract } from './store/contract.js';
+import { agentRecord } from './store/fixtures.js';
 
 const tempDir = mkdtempSync(join(tmpdir(), 'clawgress-store-'));
 let fileCounter = 0;

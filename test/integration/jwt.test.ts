@@ -15,12 +15,12 @@ const SECRET = 'an-hs256-secret-of-at-least-32-characters!';
 let serve: ServeProcess;
 let origin: Origin;
 let jwks: http.Server;
-let privateKey: CryptoKey;
+let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
 before(async () => {
   origin = await startHttpOrigin();
   const pair = await generateKeyPair('ES256');
-  privateKey = pair.privateKey as CryptoKey;
+  privateKey = pair.privateKey;
   const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
   jwks = http.createServer((_req, res) => res.end(JSON.stringify({ keys: [jwk] })));
   await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));

@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ControlPlane } from '../../control/index.js';
 import {
@@ -9,11 +10,16 @@ import {
   RotateKeyBody,
 } from '../schemas/agents.js';
 import { ListQuery, NoContent, Page, withErrors } from '../schemas/common.js';
-import type { Static } from '@sinclair/typebox';
 
 const tags = ['agents'];
 
 export function registerAgentRoutes(app: FastifyInstance, control: ControlPlane): void {
+  registerAgentReads(app, control);
+  registerAgentWrites(app, control);
+  registerKeyRotation(app, control);
+}
+
+function registerAgentWrites(app: FastifyInstance, control: ControlPlane): void {
   app.post<{ Body: CreateAgentBody }>(
     '/api/v1/agents',
     {
@@ -25,18 +31,6 @@ export function registerAgentRoutes(app: FastifyInstance, control: ControlPlane)
       },
     },
     async (request, reply) => reply.code(201).send(await control.agents.create(request.body)),
-  );
-
-  app.get<{ Querystring: Static<typeof ListQuery> }>(
-    '/api/v1/agents',
-    { schema: { summary: 'list agents by agent_id', tags, querystring: ListQuery, response: withErrors({ 200: Page(Agent) }) } },
-    async (request) => control.agents.list(request.query),
-  );
-
-  app.get<{ Params: AgentIdParams }>(
-    '/api/v1/agents/:agent_id',
-    { schema: { summary: 'one agent', tags, params: AgentIdParams, response: withErrors({ 200: Agent }) } },
-    async (request) => control.agents.get(request.params.agent_id),
   );
 
   app.patch<{ Params: AgentIdParams; Body: PatchAgentBody }>(
@@ -61,7 +55,9 @@ export function registerAgentRoutes(app: FastifyInstance, control: ControlPlane)
       return reply.code(204).send();
     },
   );
+}
 
+function registerKeyRotation(app: FastifyInstance, control: ControlPlane): void {
   app.post<{ Params: AgentIdParams; Body: RotateKeyBody }>(
     '/api/v1/agents/:agent_id/keys',
     {
@@ -79,5 +75,19 @@ export function registerAgentRoutes(app: FastifyInstance, control: ControlPlane)
       },
     },
     async (request, reply) => reply.code(201).send(await control.keys.rotate(request.params.agent_id, request.body)),
+  );
+}
+
+function registerAgentReads(app: FastifyInstance, control: ControlPlane): void {
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/api/v1/agents',
+    { schema: { summary: 'list agents by agent_id', tags, querystring: ListQuery, response: withErrors({ 200: Page(Agent) }) } },
+    async (request) => control.agents.list(request.query),
+  );
+
+  app.get<{ Params: AgentIdParams }>(
+    '/api/v1/agents/:agent_id',
+    { schema: { summary: 'one agent', tags, params: AgentIdParams, response: withErrors({ 200: Agent }) } },
+    async (request) => control.agents.get(request.params.agent_id),
   );
 }

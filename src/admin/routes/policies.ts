@@ -7,6 +7,12 @@ import { CreatePolicyBody, Policy, PolicyIdParams, PublishResult, ReplacePolicyB
 const tags = ['policies'];
 
 export function registerPolicyRoutes(app: FastifyInstance, control: ControlPlane): void {
+  registerPolicyReads(app, control);
+  registerPolicyWrites(app, control);
+  registerPublish(app, control);
+}
+
+function registerPolicyWrites(app: FastifyInstance, control: ControlPlane): void {
   app.post<{ Body: CreatePolicyBody }>(
     '/api/v1/policies',
     {
@@ -18,37 +24,6 @@ export function registerPolicyRoutes(app: FastifyInstance, control: ControlPlane
       },
     },
     async (request, reply) => reply.code(201).send(await control.policies.create(request.body)),
-  );
-
-  app.get<{ Querystring: Static<typeof ListQuery> }>(
-    '/api/v1/policies',
-    {
-      schema: {
-        summary: 'list policy drafts by policy_id, with the version published',
-        tags,
-        querystring: ListQuery,
-        response: withErrors({ 200: Page(Policy) }),
-      },
-    },
-    async (request) => control.policies.list(request.query),
-  );
-
-  app.post(
-    '/api/v1/policies/publish',
-    {
-      schema: {
-        summary: 'compile, sign and publish the enabled drafts with the registry',
-        tags,
-        response: withErrors({ 200: PublishResult }),
-      },
-    },
-    async () => control.publish(),
-  );
-
-  app.get<{ Params: PolicyIdParams }>(
-    '/api/v1/policies/:policy_id',
-    { schema: { summary: 'one policy draft', tags, params: PolicyIdParams, response: withErrors({ 200: Policy }) } },
-    async (request) => control.policies.get(request.params.policy_id),
   );
 
   app.put<{ Params: PolicyIdParams; Body: ReplacePolicyBody }>(
@@ -79,5 +54,40 @@ export function registerPolicyRoutes(app: FastifyInstance, control: ControlPlane
       await control.policies.delete(request.params.policy_id);
       return reply.code(204).send();
     },
+  );
+}
+
+function registerPolicyReads(app: FastifyInstance, control: ControlPlane): void {
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/api/v1/policies',
+    {
+      schema: {
+        summary: 'list policy drafts by policy_id, with the version published',
+        tags,
+        querystring: ListQuery,
+        response: withErrors({ 200: Page(Policy) }),
+      },
+    },
+    async (request) => control.policies.list(request.query),
+  );
+
+  app.get<{ Params: PolicyIdParams }>(
+    '/api/v1/policies/:policy_id',
+    { schema: { summary: 'one policy draft', tags, params: PolicyIdParams, response: withErrors({ 200: Policy }) } },
+    async (request) => control.policies.get(request.params.policy_id),
+  );
+}
+
+function registerPublish(app: FastifyInstance, control: ControlPlane): void {
+  app.post(
+    '/api/v1/policies/publish',
+    {
+      schema: {
+        summary: 'compile, sign and publish the enabled drafts with the registry',
+        tags,
+        response: withErrors({ 200: PublishResult }),
+      },
+    },
+    async () => control.publish(),
   );
 }

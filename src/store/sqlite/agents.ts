@@ -12,8 +12,9 @@ const AGENT_COLUMNS = 'agent_id, team_id, project_id, environment, auth_type, st
 
 export function sqliteAgentRepository(db: Database.Database): AgentRepository {
   const insertAgent = db.prepare(
-    `INSERT OR IGNORE INTO agents (${AGENT_COLUMNS}) VALUES
-     (@agent_id, @team_id, @project_id, @environment, @auth_type, @status, @created_at, @updated_at)`,
+    `INSERT INTO agents (${AGENT_COLUMNS}) VALUES
+     (@agent_id, @team_id, @project_id, @environment, @auth_type, @status, @created_at, @updated_at)
+     ON CONFLICT (agent_id) DO NOTHING`,
   );
   const insertKey = prepareInsertKey(db);
   const selectOne = db.prepare(`SELECT ${AGENT_COLUMNS} FROM agents WHERE agent_id = ?`);

@@ -9,11 +9,13 @@ interface AuditRow {
 }
 
 export function sqliteAuditRepository(db: Database.Database): AuditRepository {
-  // OR IGNORE on the unique request_id: a batch retried after a lost answer is stored once.
+  // A request_id seen before is skipped, so a batch retried after a lost answer is stored once.
+  // Only that conflict is skipped (not OR IGNORE): a malformed event fails the whole batch.
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO audit_events
+    `INSERT INTO audit_events
      (request_id, timestamp, timestamp_ms, agent_id, team_id, decision, policy_id, host, event)
-     VALUES (@request_id, @timestamp, @timestamp_ms, @agent_id, @team_id, @decision, @policy_id, @host, @event)`,
+     VALUES (@request_id, @timestamp, @timestamp_ms, @agent_id, @team_id, @decision, @policy_id, @host, @event)
+     ON CONFLICT (request_id) DO NOTHING`,
   );
   const appendTx = db.transaction((events: readonly AuditEvent[]): number => {
     let added = 0;

@@ -10,8 +10,9 @@ interface BundleRow {
 
 export function sqliteBundleRepository(db: Database.Database): BundleRepository {
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO bundles (version, manifest, signature, content, created_at)
-     VALUES (@version, @manifest, @signature, @content, @created_at)`,
+    `INSERT INTO bundles (version, manifest, signature, content, created_at)
+     VALUES (@version, @manifest, @signature, @content, @created_at)
+     ON CONFLICT (version) DO NOTHING`,
   );
   const selectLatest = db.prepare('SELECT manifest, signature, content FROM bundles ORDER BY version DESC LIMIT 1');
   const selectOne = db.prepare('SELECT manifest, signature, content FROM bundles WHERE version = ?');

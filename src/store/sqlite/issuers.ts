@@ -5,8 +5,9 @@ const COLUMNS = 'id, issuer, audience, jwks_url, public_key_pem, hs256_secret, c
 
 export function sqliteIssuerRepository(db: Database.Database): IssuerRepository {
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO issuers (${COLUMNS}) VALUES
-     (@id, @issuer, @audience, @jwks_url, @public_key_pem, @hs256_secret, @created_at)`,
+    `INSERT INTO issuers (${COLUMNS}) VALUES
+     (@id, @issuer, @audience, @jwks_url, @public_key_pem, @hs256_secret, @created_at)
+     ON CONFLICT DO NOTHING`,
   );
   const selectOne = db.prepare(`SELECT ${COLUMNS} FROM issuers WHERE id = ?`);
   const selectPage = db.prepare(`SELECT ${COLUMNS} FROM issuers WHERE id > ? ORDER BY id LIMIT ?`);
@@ -14,7 +15,7 @@ export function sqliteIssuerRepository(db: Database.Database): IssuerRepository 
   const deleteOne = db.prepare('DELETE FROM issuers WHERE id = ?');
 
   return {
-    // OR IGNORE covers both a taken id and a taken (issuer, audience) pair.
+    // ON CONFLICT without a target covers both a taken id and a taken (issuer, audience) pair.
     create: async (issuer) => insert.run(issuer).changes > 0,
     get: async (id) => (selectOne.get(id) as IssuerRecord | undefined) ?? null,
     list: async (page) => selectPage.all(page.after ?? '', page.limit) as IssuerRecord[],

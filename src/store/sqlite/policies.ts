@@ -16,8 +16,9 @@ const COLUMNS = 'policy_id, version, match, action, priority, enabled, descripti
 
 export function sqlitePolicyRepository(db: Database.Database): PolicyRepository {
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO policies (${COLUMNS}) VALUES
-     (@policy_id, 1, @match, @action, @priority, @enabled, @description, @updated_at)`,
+    `INSERT INTO policies (${COLUMNS}) VALUES
+     (@policy_id, 1, @match, @action, @priority, @enabled, @description, @updated_at)
+     ON CONFLICT (policy_id) DO NOTHING`,
   );
   const selectOne = db.prepare(`SELECT ${COLUMNS} FROM policies WHERE policy_id = ?`);
   const selectPage = db.prepare(
