@@ -144,3 +144,33 @@ describe('admin api: internal errors', () => {
     assert.doesNotMatch(log, new RegExp(ADMIN_TOKEN));
   });
 });
+
+describe('admin api: empty json bodies', () => {
+  let harness: Harness;
+  beforeEach(async () => {
+    harness = await startHarness();
+  });
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it('publish accepts a json content type with no body', async () => {
+    const res = await harness.app.inject({
+      method: 'POST',
+      url: '/api/v1/policies/publish',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().version, 2);
+  });
+
+  it('a route that needs a body still answers 400 when it is empty', async () => {
+    const res = await harness.app.inject({
+      method: 'POST',
+      url: '/api/v1/agents',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    });
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().code, 'CLAWGRESS_ERR_VALIDATION');
+  });
+});

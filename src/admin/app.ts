@@ -29,6 +29,8 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
   app.setValidatorCompiler(createValidatorCompiler());
   // JSON only: without the text/plain parser any other content type is a 415.
   app.removeContentTypeParser('text/plain');
+  acceptEmptyJsonBody(app);
+  logAdminRequests(app);
   await app.register(swagger, openApiOptions());
   installErrorHandling(app, options.bodyLimitBytes);
   app.addHook('onRequest', adminAuthHook(options.verifyAdminToken));
@@ -48,8 +50,29 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
   return app;
 }
 
+/** `curl -X POST -H 'content-type: application/json' …/publish` sends no body: treat it as
+ *  none (routes with a body schema still answer 400), and keep Fastify's safe parser otherwise. */
+function acceptEmptyJsonBody(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    return parseJson(request, body.toString(), done);
+  });
+}
+
+/** Changes are an operator trail worth keeping at info; reads only at debug. Bodies are never logged. */
+function logAdminRequests(app: FastifyInstance): void {
+  app.addHook('onResponse', (request, response, done) => {
+    const level = request.method === 'GET' || request.method === 'HEAD' ? 'debug' : 'info';
+    const path = request.url.split('?', 1)[0];
+    request.log[level]({ method: request.method, path, status: response.statusCode, ms: Math.round(response.elapsedTime) }, 'admin api request');
+    done();
+  });
+}
+
 function createFastify(options: AdminAppOptions): FastifyInstance {
-  const common = { bodyLimit: options.bodyLimitBytes, return503OnClosing: true };
+  const common = { bodyLimit: options.bodyLimitBytes, return503OnClosing: true, disableRequestLogging: true };
   if (options.logger) return Fastify({ ...common, loggerInstance: options.logger }) as unknown as FastifyInstance;
   return Fastify({ ...common, logger: false });
 }

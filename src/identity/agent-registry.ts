@@ -4,7 +4,6 @@ import { identityOf, unauthenticated, type IdentityResult } from './identity-res
 import { PINNED_CLAIMS, type VerifiedClaims } from './jwt-claims.js';
 import {
   agentDisabled,
-  agentRejectsApiKeys,
   agentRejectsJwts,
   invalidApiKey,
   jwtClaimMismatch,
@@ -33,7 +32,8 @@ export class AgentRegistry {
     const digest = Buffer.from(hashApiKey(key, this.#keyHashSecret), 'hex');
     const registered = this.#byId.get(agentId);
     if (registered === undefined) return unauthenticated(invalidApiKey(agentId));
-    if (registered.agent.auth_type !== 'api_key') return unauthenticated(agentRejectsApiKeys(agentId));
+    // A jwt agent answers like an unknown one, so the reason does not reveal that it exists.
+    if (registered.agent.auth_type !== 'api_key') return unauthenticated(invalidApiKey(agentId));
     if (!matchesLiveKey(digest, registered.keys, nowMs)) return unauthenticated(invalidApiKey(agentId));
     return admit(registered.agent, 'api_key');
   }

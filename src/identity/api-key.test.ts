@@ -102,11 +102,11 @@ void describe('IdentityResolver with api keys', () => {
     assert.deepEqual(result, { ok: false, outcome: 'unauthenticated', reason: 'invalid api key for agent `[redacted]`' });
   });
 
-  void it('a jwt agent presenting an api key is unauthenticated', () => {
+  void it('a jwt agent presenting an api key is unauthenticated, answered like an unknown agent', () => {
     assert.deepEqual(resolveNow(basic('agent-jwt', currentKey)), {
       ok: false,
       outcome: 'unauthenticated',
-      reason: 'agent `agent-jwt` does not accept api keys',
+      reason: 'invalid api key for agent `agent-jwt`',
     });
   });
 

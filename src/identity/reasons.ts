@@ -61,10 +61,6 @@ export function invalidApiKey(agentId: string): string {
   return `invalid api key for agent \`${shownAgentId(agentId)}\``;
 }
 
-export function agentRejectsApiKeys(agentId: string): string {
-  return `agent \`${shown(agentId)}\` does not accept api keys`;
-}
-
 export function agentRejectsJwts(agentId: string): string {
   return `agent \`${shown(agentId)}\` does not accept jwts`;
 }
