@@ -7,7 +7,7 @@ import { ADMIN_TOKEN, startHarness, type Harness } from './harness.test.js';
 
 const UNAUTHORIZED = { error: 'missing or invalid admin token', code: 'CLAWGRESS_ERR_UNAUTHORIZED' };
 
-// Every /api/v1 route of SPEC §7 this app serves (quotas come with a later issue).
+// Every /api/v1 route of SPEC §7 this app serves.
 const ROUTES: ReadonlyArray<[string, string]> = [
   ['post', '/api/v1/agents'],
   ['get', '/api/v1/agents'],
@@ -26,8 +26,13 @@ const ROUTES: ReadonlyArray<[string, string]> = [
   ['get', '/api/v1/issuers'],
   ['get', '/api/v1/issuers/{id}'],
   ['delete', '/api/v1/issuers/{id}'],
+  ['get', '/api/v1/quotas'],
+  ['get', '/api/v1/quotas/{agent_id}'],
+  ['put', '/api/v1/quotas/{agent_id}'],
+  ['delete', '/api/v1/quotas/{agent_id}'],
   ['post', '/api/v1/decisions/explain'],
   ['get', '/api/v1/audit'],
+  ['get', '/api/v1/audit/stream'],
 ];
 
 describe('admin api: authentication', () => {

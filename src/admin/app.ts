@@ -2,16 +2,19 @@
 // swagger first (it records routes as they are added), then hooks, then routes.
 
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ControlPlane } from '../control/index.js';
 import { adminAuthHook, type PublicRouteConfig } from './auth.js';
 import { reply, toErrorReply } from './errors.js';
 import { registerAgentRoutes } from './routes/agents.js';
+import { registerAuditStreamRoute } from './routes/audit-stream.js';
 import { registerBundleRoutes } from './routes/bundles.js';
 import { registerDecisionRoutes } from './routes/decisions.js';
 import { registerHealthRoutes, type HealthProbes } from './routes/health.js';
 import { registerIssuerRoutes } from './routes/issuers.js';
 import { registerPolicyRoutes } from './routes/policies.js';
+import { registerQuotaRoutes } from './routes/quotas.js';
+import { registerUiRoutes, type UiConfig } from './routes/ui.js';
 import { createValidatorCompiler } from './validator.js';
 
 export interface AdminAppOptions {
@@ -22,6 +25,8 @@ export interface AdminAppOptions {
   /** A pino logger, or false (the default) for none. */
   readonly logger?: FastifyBaseLogger | false;
   readonly health: HealthProbes;
+  /** What the operator UI needs beyond the API (the proxy address for HTTPS_PROXY lines). */
+  readonly uiConfig?: UiConfig;
 }
 
 export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyInstance> {
@@ -45,8 +50,11 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
   registerAgentRoutes(app, options.control);
   registerPolicyRoutes(app, options.control);
   registerIssuerRoutes(app, options.control);
+  registerQuotaRoutes(app, options.control);
   registerDecisionRoutes(app, options.control);
   registerBundleRoutes(app, { control: options.control, waiters });
+  registerAuditStreamRoute(app, { control: options.control, waiters });
+  registerUiRoutes(app, { ...(options.uiConfig ? { config: options.uiConfig } : {}) });
   return app;
 }
 
@@ -72,7 +80,12 @@ function logAdminRequests(app: FastifyInstance): void {
 }
 
 function createFastify(options: AdminAppOptions): FastifyInstance {
-  const common = { bodyLimit: options.bodyLimitBytes, return503OnClosing: true, disableRequestLogging: true };
+  const common = {
+    bodyLimit: options.bodyLimitBytes,
+    return503OnClosing: true,
+    // Requests are logged once by logAdminRequests, at a level that depends on the method.
+    logController: new LogController({ disableRequestLogging: true }),
+  };
   if (options.logger) return Fastify({ ...common, loggerInstance: options.logger }) as unknown as FastifyInstance;
   return Fastify({ ...common, logger: false });
 }

@@ -73,3 +73,11 @@ export function loadDeploymentSecrets(dataDir: string, adminToken: string | null
     newAdminToken: admin.created,
   };
 }
+
+/** What a gateway worker needs, read from files the primary created before forking it. */
+export function readGatewaySecrets(dataDir: string): { publicKeyPem: string; keyHashSecret: Buffer } {
+  return {
+    publicKeyPem: readFileSync(join(dataDir, 'signing-key.pub.pem'), 'utf8'),
+    keyHashSecret: readFileSync(join(dataDir, 'key-hash.secret')),
+  };
+}

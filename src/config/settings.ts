@@ -1,6 +1,6 @@
 // The one settings table. Help, the effective-config listing and the loader are all driven
 // from it, so a setting exists once and everything about it is written here.
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { deepFreeze } from './freeze.js';
 import type { Config, Role, Setting } from './types.js';
 import { LOG_LEVELS } from './types.js';
@@ -65,6 +65,26 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     key: 'logLevel', flag: '--log-level', env: 'CLAWGRESS_LOG_LEVEL', parse: 'string', valueName: 'LEVEL',
     default: 'info', schema: { type: 'string', enum: LOG_LEVELS }, roles: ALL,
     help: `log level, one of ${LOG_LEVELS.join(', ')}`,
+  }),
+  define({
+    key: 'workers', flag: '--workers', env: 'CLAWGRESS_WORKERS', parse: 'int', valueName: 'N',
+    default: Math.min(availableParallelism(), 64), defaultText: 'the number of cores', schema: integerBetween(1, 64), roles: PROXY,
+    help: 'gateway worker processes sharing the proxy port, 1..64 (rate limits stay exact across them)',
+  }),
+  define({
+    key: 'quotaBackend', flag: '--quota-backend', env: 'CLAWGRESS_QUOTA_BACKEND', parse: 'string', valueName: 'URL',
+    default: 'memory', schema: { type: 'string', pattern: '^(memory|rediss?://[^\\s]+)$' }, roles: PROXY,
+    help: 'where rate-limit counters live: `memory` (this node) or redis://HOST:PORT[/DB] shared by every node (put a password-bearing URL in the environment, not argv)',
+  }),
+  define({
+    key: 'quotaTimeout', flag: '--quota-timeout', env: 'CLAWGRESS_QUOTA_TIMEOUT', parse: 'duration-ms',
+    default: 100, schema: integerBetween(1, 10 * SECOND), roles: PROXY,
+    help: 'longest wait for the rate-limit backend before --quota-fail-mode applies, 1ms..10s',
+  }),
+  define({
+    key: 'quotaFailMode', flag: '--quota-fail-mode', env: 'CLAWGRESS_QUOTA_FAIL_MODE', parse: 'string', valueName: 'MODE',
+    default: 'fail_closed', schema: { type: 'string', enum: ['fail_closed', 'fail_open'] }, roles: PROXY,
+    help: 'hard_stop agents when the rate-limit backend cannot answer: fail_closed answers 429, fail_open lets requests through marked (alert_only agents always pass)',
   }),
   define({
     key: 'auditStdout', flag: '--audit-stdout', env: 'CLAWGRESS_AUDIT_STDOUT', parse: 'bool',

@@ -48,6 +48,11 @@ export interface Config {
   readonly allowInternal: readonly string[];
   readonly gatewayId: string;
   readonly logLevel: LogLevel;
+  readonly workers: number;
+  /** `memory` or a redis:// / rediss:// URL. */
+  readonly quotaBackend: string;
+  readonly quotaTimeout: number;
+  readonly quotaFailMode: 'fail_closed' | 'fail_open';
   readonly auditStdout: boolean;
   readonly auditQueueSize: number;
   readonly auditBatchSize: number;

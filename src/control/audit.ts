@@ -1,8 +1,9 @@
-// Audit query: turns the admin API's filter strings into a store filter, checking each.
+// Audit intake and query: stores gateway batches and tells live subscribers; turns the admin
+// API's filter strings into a store filter, checking each.
 
-import type { DecisionKind } from '../core/index.js';
-import type { AuditFilter } from '../store/index.js';
-import type { AuditQuery } from './types.js';
+import type { AuditEvent, DecisionKind } from '../core/index.js';
+import type { AuditFilter, Store } from '../store/index.js';
+import type { AuditListener, AuditQuery, ControlPlane } from './types.js';
 import { checkOneOf, invalid, pageLimit, shown } from './validate.js';
 
 const DECISIONS: readonly DecisionKind[] = ['allow', 'deny', 'rate_limited', 'unauthenticated'];
@@ -27,4 +28,38 @@ function parseTime(field: string, value: string): number {
   const ms = RFC3339.test(value) ? Date.parse(value) : NaN;
   if (!Number.isFinite(ms)) throw invalid(field, `${shown(value)} is not an rfc 3339 time`);
   return ms;
+}
+
+/**
+ * Stores audit batches and tells subscribers (the UI's live stream) about the stored ones.
+ * Listeners run after the store write succeeded, so nobody sees an event the query cannot find.
+ */
+export function createAuditFeed(options: {
+  readonly store: Store;
+  readonly onListenerError: (error: unknown) => void;
+}): Pick<ControlPlane, 'appendAudit' | 'onAudit'> {
+  const listeners = new Set<AuditListener>();
+  const tell = (batch: readonly AuditEvent[]): void => {
+    for (const listener of listeners) {
+      try {
+        listener(batch);
+      } catch (error) {
+        // A broken subscriber must not fail a write that is already stored.
+        options.onListenerError(error);
+      }
+    }
+  };
+  return {
+    appendAudit: async (batch) => {
+      const added = await options.store.audit.append(batch);
+      // A retried batch adds nothing; a partly repeated one (rare) is told whole: viewers
+      // dedupe by request_id.
+      if (added > 0) tell(batch);
+      return added;
+    },
+    onAudit: (listener) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
 }

@@ -1,10 +1,11 @@
 import { systemClock, type Clock } from '../core/index.js';
 import type { Store } from '../store/index.js';
 import { AgentRegistry } from './agents.js';
-import { auditFilter } from './audit.js';
+import { auditFilter, createAuditFeed } from './audit.js';
 import { explainDecision } from './explain.js';
 import { createIssuerService } from './issuers.js';
 import { createPolicyService } from './policies.js';
+import { createQuotaService } from './quotas.js';
 import { BundlePublisher } from './publisher.js';
 import type { ControlPlane } from './types.js';
 
@@ -15,7 +16,7 @@ export interface ControlPlaneOptions {
   /** Secret under which API keys are hashed (HMAC-SHA256); gateways hold the same secret. */
   readonly keyHashSecret: Buffer;
   readonly clock?: Clock;
-  /** Told when a bundle subscriber throws; the publish itself stands. */
+  /** Told when a bundle or audit subscriber throws; the publish or write itself stands. */
   readonly onListenerError?: (error: unknown) => void;
 }
 
@@ -33,17 +34,19 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const publishRegistry = () => publisher.publishRegistry();
   const currentBundle = () => publisher.current();
   const agents = new AgentRegistry({ store, clock, keyHashSecret, publishRegistry });
+  const auditFeed = createAuditFeed({ store, onListenerError: options.onListenerError ?? (() => undefined) });
   return {
     agents,
     keys: { rotate: (agentId, rotateOptions) => agents.rotate(agentId, rotateOptions) },
     issuers: createIssuerService({ store, clock, publishRegistry }),
+    quotas: createQuotaService({ store, clock, publishRegistry }),
     policies: createPolicyService({ store, clock, currentBundle }),
     publish: () => publisher.publishDrafts(),
     currentBundle,
     onBundle: (listener) => publisher.onBundle(listener),
     explain: async (input) =>
       explainDecision({ currentBundle, currentIndex: () => publisher.currentIndex() }, input),
-    appendAudit: (batch) => store.audit.append(batch),
+    ...auditFeed,
     queryAudit: async (query) => store.audit.query(auditFilter(query)),
   };
 }

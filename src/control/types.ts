@@ -7,6 +7,7 @@ import type {
   AuthType,
   PolicyAction,
   PolicyMatch,
+  QuotaMode,
   SignedBundle,
 } from '../core/index.js';
 
@@ -147,6 +148,9 @@ export interface AuditQuery {
 
 export type BundleListener = (bundle: SignedBundle) => void;
 
+/** Told about each stored batch of audit events (the operator UI's live view). */
+export type AuditListener = (events: readonly AuditEvent[]) => void;
+
 export interface AgentService {
   create(input: AgentInput): Promise<AgentView | AgentWithKey>;
   list(options?: ListOptions): Promise<ListPage<AgentView>>;
@@ -174,8 +178,28 @@ export interface PolicyService {
   delete(policyId: string): Promise<void>;
 }
 
+export interface QuotaInput {
+  readonly rps_limit: number;
+  readonly rpm_limit: number;
+  readonly mode: QuotaMode;
+}
+
+export interface QuotaView extends QuotaInput {
+  readonly agent_id: string;
+  readonly updated_at: string;
+}
+
+export interface QuotaService {
+  list(): Promise<ListPage<QuotaView>>;
+  get(agentId: string): Promise<QuotaView>;
+  /** Creates or replaces the agent's quota and publishes at once. */
+  put(agentId: string, input: QuotaInput): Promise<QuotaView>;
+  delete(agentId: string): Promise<void>;
+}
+
 export interface ControlPlane {
   readonly agents: AgentService;
+  readonly quotas: QuotaService;
   readonly keys: KeyService;
   readonly issuers: IssuerService;
   readonly policies: PolicyService;
@@ -189,5 +213,10 @@ export interface ControlPlane {
   explain(input: ExplainInput): Promise<ExplainResult>;
   /** Stores a batch of gateway audit events; returns how many were new. */
   appendAudit(batch: readonly AuditEvent[]): Promise<number>;
+  /**
+   * Called after each appendAudit that stored new events, with its batch; returns the
+   * unsubscribe function. A batch that repeats only events stored before is not reported.
+   */
+  onAudit(listener: AuditListener): () => void;
   queryAudit(query: AuditQuery): Promise<ListPage<AuditEvent>>;
 }

@@ -2,6 +2,7 @@ import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { Logger, Metrics } from '../observe/index.js';
+import type { QuotaEnforcement } from './pipeline.js';
 import type { AddressGuard } from './address-guard.js';
 import type { BundleHolder } from './bundle-holder.js';
 import type { ExchangeSinks } from './exchange.js';
@@ -20,6 +21,9 @@ export interface GatewayContext {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly timeouts: GatewayTimeouts;
+  readonly quota: QuotaEnforcement;
+  /** agent + limit -> when the last alert_only line was logged (monotonic ms). */
+  readonly alertsLogged: Map<string, number>;
   readonly upstreamAgents: { readonly http: HttpAgent; readonly https: HttpsAgent };
   /** Open CONNECT tunnels: the HTTP server no longer tracks them, so shutdown cuts them here. */
   readonly tunnels: Set<Duplex>;

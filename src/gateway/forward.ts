@@ -12,6 +12,7 @@ import { Exchange } from './exchange.js';
 import { endToEndHeaders } from './headers.js';
 import { authorize, type Verdict } from './pipeline.js';
 import { sendAnswer } from './respond.js';
+import { applyVerdict } from './verdict.js';
 import { classifyUpstreamError, connectTimeout, responseTimeout, type UpstreamFailure } from './upstream-errors.js';
 
 const NOT_ABSOLUTE = 'request target must be an absolute http:// or https:// url (this is a forward proxy)';
@@ -30,6 +31,7 @@ export function handleRequest(ctx: GatewayContext, req: IncomingMessage, res: Se
     {
       bundle,
       guard: ctx.guard,
+      quota: ctx.quota,
       authorization: req.headers['proxy-authorization'],
       destination: target.ok ? target.destination : null,
       badTarget: target.ok ? '' : target.error,
@@ -69,22 +71,9 @@ interface Flow {
 function onVerdict(ctx: GatewayContext, flow: Flow): void {
   const { exchange, verdict, res, req } = flow;
   if (res.destroyed) return; // the agent left while the verdict was pending; record() already ran
-  exchange.identity = verdict.identity;
-  exchange.policyId = verdict.ok ? verdict.policy.policy_id : verdict.policyId;
-  exchange.reason = verdict.ok ? verdict.policy.reason : verdict.reason;
-  exchange.decision = verdict.ok ? 'allow' : verdict.decision;
+  const answer = applyVerdict(ctx, exchange, verdict);
   if (verdict.ok) return dispatch(ctx, flow, verdict.address, 0);
-  exchange.bytesOut = sendAnswer(
-    res,
-    {
-      status: verdict.status,
-      error: verdict.reason,
-      decision: verdict.decision === 'allow' ? null : verdict.decision,
-      policyId: verdict.policyId,
-      requestId: exchange.requestId,
-    },
-    { close: hasUnreadBody(req) },
-  );
+  if (answer !== null) exchange.bytesOut = sendAnswer(res, answer, { close: hasUnreadBody(req) });
   exchange.markHandedOff();
 }
 

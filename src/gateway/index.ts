@@ -7,6 +7,7 @@ import type { Logger, Metrics } from '../observe/index.js';
 import { AddressGuard, type Lookup } from './address-guard.js';
 import { BundleHolder, type ApplyResult } from './bundle-holder.js';
 import type { GatewayContext, GatewayTimeouts } from './context.js';
+import type { QuotaEnforcement } from './pipeline.js';
 import { createProxyServer, createUpstreamAgents, drain, listen, type ClientLimits } from './server.js';
 
 export { AddressGuard, type Lookup, type ResolvedAddress } from './address-guard.js';
@@ -26,6 +27,8 @@ export interface GatewayOptions {
   readonly timeouts: GatewayTimeouts;
   readonly client: ClientLimits;
   readonly jwtClockSkewSeconds: number;
+  /** Rate limits: the limiter holding the counters, and what to do when it cannot answer. */
+  readonly quota: QuotaEnforcement;
   /** Injected in tests to control name resolution; the system resolver otherwise. */
   readonly lookup?: Lookup;
 }
@@ -54,6 +57,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger: options.logger,
     metrics: options.metrics,
     timeouts: options.timeouts,
+    quota: options.quota,
+    alertsLogged: new Map(),
     upstreamAgents: createUpstreamAgents(),
     tunnels: new Set(),
     draining: false,

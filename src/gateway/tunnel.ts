@@ -10,6 +10,7 @@ import type { GatewayContext } from './context.js';
 import { Exchange } from './exchange.js';
 import { authorize, type Verdict } from './pipeline.js';
 import { sendAnswerOnSocket, tunnelEstablished, type GatewayAnswer } from './respond.js';
+import { applyVerdict } from './verdict.js';
 import { classifyUpstreamError, connectTimeout, type UpstreamFailure } from './upstream-errors.js';
 
 export function handleConnect(ctx: GatewayContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -32,6 +33,7 @@ export function handleConnect(ctx: GatewayContext, req: IncomingMessage, socket:
     {
       bundle,
       guard: ctx.guard,
+      quota: ctx.quota,
       authorization: req.headers['proxy-authorization'],
       destination: target.ok ? target.destination : null,
       badTarget: target.ok ? '' : `connect target: ${target.error}`,
@@ -49,18 +51,9 @@ interface Tunnel {
 function onVerdict(ctx: GatewayContext, tunnel: Tunnel, verdict: Verdict): void {
   const { exchange, socket } = tunnel;
   if (socket.destroyed) return;
-  exchange.identity = verdict.identity;
-  exchange.decision = verdict.ok ? 'allow' : verdict.decision;
-  exchange.policyId = verdict.ok ? verdict.policy.policy_id : verdict.policyId;
-  exchange.reason = verdict.ok ? verdict.policy.reason : verdict.reason;
+  const answer = applyVerdict(ctx, exchange, verdict);
   if (verdict.ok) return open(ctx, tunnel, verdict.address);
-  refuse(socket, exchange, {
-    status: verdict.status,
-    error: verdict.reason,
-    decision: verdict.decision === 'allow' ? null : verdict.decision,
-    policyId: verdict.policyId,
-    requestId: exchange.requestId,
-  });
+  if (answer !== null) refuse(socket, exchange, answer);
 }
 
 function refuse(socket: Duplex, exchange: Exchange, answer: GatewayAnswer): void {

@@ -21,6 +21,8 @@ export interface Health {
 export interface HealthOptions {
   metrics: Metrics;
   checks: readonly ReadinessCheck[];
+  /** Replaces the registry's own text, e.g. with metrics aggregated across worker processes. */
+  renderMetrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
 export function createHealth(options: HealthOptions): Health {
@@ -28,7 +30,7 @@ export function createHealth(options: HealthOptions): Health {
   return {
     liveness: () => ({ status: 200, body: { status: 'ok' } }),
     readiness: () => answerReadiness(checks),
-    metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+    metrics: options.renderMetrics ?? (async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })),
   };
 }
 

@@ -114,6 +114,8 @@ function createBundleMetrics(registry: Registry) {
     bundleVersion: new Gauge({
       name: 'clawgress_bundle_version',
       help: 'Version of the policy bundle in force (0 before the first one)',
+      // Across worker processes the lowest version is the one every worker enforces.
+      aggregator: 'min',
       registers,
     }),
     bundleRejected: new Counter({

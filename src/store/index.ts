@@ -21,3 +21,6 @@ export type {
 export { encodeAuditCursor, decodeAuditCursor } from './audit-cursor.js';
 export { openSqliteStore, type SqliteStoreOptions } from './sqlite/open.js';
 export { MIGRATIONS, type Migration } from './sqlite/migrations.js';
+export { openPostgresStore, type PostgresStoreOptions } from './postgres/open.js';
+export { POSTGRES_MIGRATIONS } from './postgres/migrations.js';
+export { AUDIT_ROWS_PER_INSERT } from './postgres/audit.js';

@@ -88,6 +88,17 @@ export function agentAndKeyContract(currentStore: () => Store): void {
       assert.deepEqual((await store.keys.listAll()).map((k) => k.id), ['k-z', 'k-m', 'k-a']);
     });
 
+    it('caps the key a concurrent rotation added, so only the newest key stays open', async () => {
+      await store.agents.create(agentRecord('a1'), keyRecord('k1', 'a1'));
+      // Several rounds, so that a backend with a connection pool has warm connections to race on.
+      for (let round = 0; round < 5; round++) {
+        const rotate = (n: number) => store.keys.rotate(keyRecord(`k-${round}-${n}`, 'a1'), T1);
+        await Promise.all([rotate(1), rotate(2)]);
+      }
+      const expiries = (await store.keys.listForAgent('a1')).map((k) => k.expires_at);
+      assert.deepEqual(expiries, [...Array<string>(10).fill(T1), null]);
+    });
+
     it('keeps an earlier expiry when a later rotation would extend it', async () => {
       await store.agents.create(agentRecord('a1'), keyRecord('k1', 'a1', { expires_at: T1 }));
       await store.keys.rotate(keyRecord('k2', 'a1'), '2026-02-01T00:00:00.000Z');

@@ -23,6 +23,19 @@ export function auditContract(currentStore: () => Store): void {
     assert.deepEqual(ids((await store.audit.query({ limit: 10 })).items), ['r4', 'r3', 'r2', 'r1']);
   });
 
+  it('stores overlapping batches that arrive together once, whatever their order', async () => {
+    const store = currentStore();
+    let added = 0;
+    // Several rounds, so that a backend with a connection pool has warm connections to race on.
+    for (let round = 0; round < 10; round++) {
+      const batch = Array.from({ length: 100 }, (_, i) => auditEvent(`r-${round}-${i}`));
+      const counts = await Promise.all([store.audit.append(batch), store.audit.append([...batch].reverse())]);
+      added += counts[0] + counts[1];
+    }
+    assert.equal(added, 1000);
+    assert.equal((await store.audit.query({ limit: 2000 })).items.length, 1000);
+  });
+
   it('stores nothing of a batch when one event in it fails', async () => {
     const store = currentStore();
     const batch = [auditEvent('r1'), auditEvent('r2', { timestamp: 'yesterday' }), auditEvent('r3')];

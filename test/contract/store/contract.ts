@@ -1,4 +1,4 @@
-// The Store contract: every backend (SQLite now, PostgreSQL later) must pass this suite.
+// The Store contract: every backend (SQLite and PostgreSQL) must pass this suite.
 // store.test.ts runs it once per implementation with a factory for a fresh, empty store.
 
 import { afterEach, beforeEach, describe } from 'node:test';

@@ -1,0 +1,27 @@
+// Messages between the serve primary and its gateway workers (cluster IPC). Quota requests
+// and replies are defined by the quota component; everything else is here.
+import type { AuditEvent, SignedBundle } from '../core/index.js';
+
+export type PrimaryToWorker =
+  | { readonly type: 'clawgress:bundle'; readonly bundle: SignedBundle }
+  | { readonly type: 'clawgress:metrics-request'; readonly id: number }
+  | { readonly type: 'clawgress:shutdown' };
+
+export type WorkerToPrimary =
+  | { readonly type: 'clawgress:bundle-request' }
+  | { readonly type: 'clawgress:listening'; readonly port: number }
+  | { readonly type: 'clawgress:bundle-applied'; readonly version: number }
+  | { readonly type: 'clawgress:audit'; readonly events: readonly AuditEvent[] }
+  | { readonly type: 'clawgress:metrics'; readonly id: number; readonly metrics: unknown };
+
+function hasType(message: unknown): message is { type: string } {
+  return typeof message === 'object' && message !== null && typeof (message as { type?: unknown }).type === 'string';
+}
+
+export function isPrimaryMessage(message: unknown): message is PrimaryToWorker {
+  return hasType(message) && ['clawgress:bundle', 'clawgress:metrics-request', 'clawgress:shutdown'].includes(message.type);
+}
+
+export function isWorkerMessage(message: unknown): message is WorkerToPrimary {
+  return hasType(message) && ['clawgress:bundle-request', 'clawgress:listening', 'clawgress:bundle-applied', 'clawgress:audit', 'clawgress:metrics'].includes(message.type);
+}

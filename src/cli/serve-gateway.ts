@@ -1,0 +1,58 @@
+// The gateway side of `serve`: the same in a single process and in each cluster worker.
+import { systemClock, type AuditEvent } from '../core/index.js';
+import type { Config } from '../config/index.js';
+import { createGateway, type Gateway } from '../gateway/index.js';
+import type { Logger, Metrics } from '../observe/index.js';
+import { IpcLimiter, MemoryLimiter, RedisLimiter, type Limiter } from '../quota/index.js';
+
+export interface GatewaySecrets {
+  readonly publicKeyPem: string;
+  readonly keyHashSecret: Buffer;
+}
+
+export function createServeGateway(options: {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  limiter: Limiter;
+  enqueueAudit: (event: AuditEvent) => boolean;
+  secrets: GatewaySecrets;
+}): Gateway {
+  const { config } = options;
+  return createGateway({
+    publicKeyPem: options.secrets.publicKeyPem,
+    keyHashSecret: options.secrets.keyHashSecret,
+    gatewayId: config.gatewayId,
+    allowInternal: config.allowInternal,
+    clock: systemClock,
+    logger: options.logger.child({ component: 'gateway' }),
+    metrics: options.metrics,
+    enqueueAudit: options.enqueueAudit,
+    quota: { limiter: options.limiter, failMode: config.quotaFailMode },
+    timeouts: {
+      upstreamConnectMs: config.upstreamConnectTimeout,
+      upstreamResponseMs: config.upstreamResponseTimeout,
+      tunnelIdleMs: config.tunnelIdleTimeout,
+    },
+    client: {
+      maxHeaderSize: config.maxHeaderSize,
+      headerTimeoutMs: config.clientHeaderTimeout,
+      idleTimeoutMs: config.clientIdleTimeout,
+    },
+    jwtClockSkewSeconds: Math.round(config.jwtClockSkew / 1000),
+  });
+}
+
+/** Redis when configured (every process talks to it); else in-process memory, which in a
+ *  cluster worker means asking the primary, the one holder of the counters. */
+export function createLimiter(config: Config, role: 'single' | 'primary' | 'worker'): Limiter {
+  if (config.quotaBackend !== 'memory') return new RedisLimiter({ url: config.quotaBackend, timeoutMs: config.quotaTimeout });
+  if (role !== 'worker') return new MemoryLimiter({ clock: systemClock });
+  return new IpcLimiter({
+    timeoutMs: config.quotaTimeout,
+    channel: {
+      send: (message) => process.send?.(message),
+      onMessage: (listener) => process.on('message', listener),
+    },
+  });
+}

@@ -1,0 +1,72 @@
+// A gateway worker of `serve --workers N`: it enforces bundles the primary relays (and
+// verifies each one itself), sends its audit events to the primary, and asks the primary's
+// limiter (or Redis) for rate-limit verdicts.
+import { AuditQueue } from '../audit/index.js';
+import type { AuditEvent } from '../core/index.js';
+import type { Config } from '../config/index.js';
+import { createMetrics, snapshotMetrics, type Logger, type Metrics } from '../observe/index.js';
+import { isPrimaryMessage, type WorkerToPrimary } from './cluster-messages.js';
+import { readGatewaySecrets } from './secrets.js';
+import { createLimiter, createServeGateway } from './serve-gateway.js';
+import { onStopSignals } from './serve.js';
+
+function send(message: WorkerToPrimary): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!process.send || !process.connected) return reject(new Error('no ipc channel to the primary'));
+    process.send(message, undefined, {}, (error: Error | null) => (error ? reject(error) : resolve()));
+  });
+}
+
+/** Audit events leave the worker in batches over IPC; the primary's queue writes them. */
+function createPrimarySink(config: Config, metrics: Metrics, logger: Logger): AuditQueue {
+  return new AuditQueue({
+    sinks: [{ name: 'primary', write: (batch: readonly AuditEvent[]) => send({ type: 'clawgress:audit', events: batch }) }],
+    capacity: config.auditQueueSize,
+    batchSize: config.auditBatchSize,
+    onDrop: (sink, reason, count) => metrics.auditDropped.inc({ sink, reason }, count),
+    onSinkError: (sink, error) => logger.error({ sink, err: error }, 'audit hand-off to the primary failed: will retry'),
+  });
+}
+
+export async function runWorker(config: Config, logger: Logger): Promise<void> {
+  const metrics = createMetrics();
+  const audit = createPrimarySink(config, metrics, logger);
+  metrics.setAuditDepthSource(() => audit.depth());
+  const limiter = createLimiter(config, 'worker');
+  const gateway = createServeGateway({
+    config, logger, metrics, limiter,
+    enqueueAudit: (event) => audit.enqueue(event),
+    secrets: readGatewaySecrets(config.dataDir),
+  });
+  const stop = async (): Promise<void> => {
+    await gateway.close(config.shutdownGrace);
+    await audit.close(config.shutdownGrace);
+    await limiter.close();
+  };
+  let firstBundle: () => void = () => undefined;
+  const bundled = new Promise<void>((resolve) => (firstBundle = resolve));
+  process.on('message', (message: unknown) => {
+    if (!isPrimaryMessage(message)) return;
+    if (message.type === 'clawgress:bundle') {
+      const applied = gateway.applyBundle(message.bundle);
+      if (applied.ok) void send({ type: 'clawgress:bundle-applied', version: applied.version }).catch(() => undefined);
+      if (gateway.holder.current !== null) firstBundle();
+    } else if (message.type === 'clawgress:metrics-request') {
+      void snapshotMetrics(metrics).then((snapshot) => send({ type: 'clawgress:metrics', id: message.id, metrics: snapshot })).catch(() => undefined);
+    } else {
+      process.kill(process.pid, 'SIGTERM');
+    }
+  });
+  // The primary is gone (crashed or killed): nobody would take our audit events any more.
+  process.on('disconnect', () => {
+    logger.error('lost the primary process: stopping');
+    void gateway.close(0).finally(() => process.exit(1));
+  });
+  onStopSignals(logger, stop);
+  // Ask only now that the listener above is attached, and listen only once a verified bundle
+  // is in force, so this worker never answers a request without one.
+  await send({ type: 'clawgress:bundle-request' });
+  await bundled;
+  const address = await gateway.listen(config.gatewayListen.host, config.gatewayListen.port);
+  await send({ type: 'clawgress:listening', port: address.port });
+}

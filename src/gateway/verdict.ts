@@ -1,0 +1,46 @@
+// One place turns a pipeline verdict into the exchange's audit fields and, for a refusal,
+// the answer to send. Shared by plain requests (forward.ts) and tunnels (tunnel.ts).
+import { WINDOW_MS } from '../quota/index.js';
+import type { GatewayContext } from './context.js';
+import type { Exchange } from './exchange.js';
+import type { Verdict } from './pipeline.js';
+import type { GatewayAnswer } from './respond.js';
+
+/** Fill the exchange from the verdict; return the answer to send, or null to go on and dial. */
+export function applyVerdict(ctx: GatewayContext, exchange: Exchange, verdict: Verdict): GatewayAnswer | null {
+  exchange.identity = verdict.identity;
+  if (verdict.ok) {
+    exchange.decision = 'allow';
+    exchange.policyId = verdict.policy.policy_id;
+    exchange.reason = verdict.policy.reason;
+    if (verdict.quota.kind === 'alert') {
+      exchange.reason = `${exchange.reason}: ${verdict.quota.note}`;
+      alertOverLimit(ctx, verdict.identity.agent_id, verdict.quota.limit, verdict.quota.note);
+    }
+    return null;
+  }
+  exchange.decision = verdict.decision;
+  exchange.policyId = verdict.policyId;
+  exchange.reason = verdict.reason;
+  if (verdict.decision === 'rate_limited') ctx.metrics.quotaExceeded.inc({ mode: 'hard_stop' });
+  return {
+    status: verdict.status,
+    error: verdict.reason,
+    decision: verdict.decision === 'allow' ? null : verdict.decision,
+    policyId: verdict.policyId,
+    requestId: exchange.requestId,
+    ...(verdict.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: verdict.retryAfterSeconds }),
+  };
+}
+
+/** alert_only: counted every time, logged at most once per agent per limit window. */
+function alertOverLimit(ctx: GatewayContext, agentId: string, limit: 'rps_limit' | 'rpm_limit' | 'backend', note: string): void {
+  ctx.metrics.quotaExceeded.inc({ mode: 'alert_only' });
+  const key = `${agentId}\u0000${limit}`;
+  const now = ctx.sinks.clock.monotonic();
+  const window = limit === 'backend' ? WINDOW_MS.rps_limit : WINDOW_MS[limit];
+  const last = ctx.alertsLogged.get(key);
+  if (last !== undefined && now - last < window) return;
+  ctx.alertsLogged.set(key, now);
+  ctx.logger.warn({ agent_id: agentId, limit }, `rate limit alert: ${note}`);
+}

@@ -1,0 +1,118 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManualClock } from '../core/index.js';
+import { MemoryLimiter } from './memory-limiter.js';
+import { SlidingLog } from './sliding-log.js';
+
+/** The property the issue asks for: in any window of `windowMs`, at most `limit` admissions. */
+function maxInAnyWindow(times: readonly number[], windowMs: number): number {
+  let most = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while ((times[i] as number) - (times[j] as number) >= windowMs) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+describe('MemoryLimiter', () => {
+  it('admits exactly rps_limit of a simultaneous burst and refuses the rest', () => {
+    const limiter = new MemoryLimiter({ clock: new ManualClock() });
+    const verdicts = Array.from({ length: 200 }, () => limiter.take('a', { rps: 10, rpm: 1000 }));
+    assert.equal(verdicts.filter((v) => v.kind === 'within').length, 10);
+    assert.deepEqual(verdicts[10], { kind: 'exceeded', limit: 'rps_limit', retryAfterSeconds: 1 });
+  });
+
+  it('never admits more than the limit in any window, at a window edge included (random arrivals)', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const clock = new ManualClock();
+      const limiter = new MemoryLimiter({ clock });
+      const random = seededRandom(seed);
+      const admitted: number[] = [];
+      for (let i = 0; i < 5_000; i++) {
+        clock.advance(Math.floor(random() * 60)); // bursts (0 ms gaps) and pauses
+        if (limiter.take('a', { rps: 7, rpm: 100 }).kind === 'within') admitted.push(clock.monotonic());
+      }
+      assert.ok(maxInAnyWindow(admitted, 1_000) <= 7, `seed ${seed}: rps window`);
+      assert.ok(maxInAnyWindow(admitted, 60_000) <= 100, `seed ${seed}: rpm window`);
+      assert.equal(maxInAnyWindow(admitted, 60_000), 100, `seed ${seed}: the rpm limit is reached, not just respected`);
+    }
+  });
+
+  it('does not let 2x through across a window boundary (the fixed-window flaw)', () => {
+    const clock = new ManualClock();
+    const limiter = new MemoryLimiter({ clock });
+    clock.advance(990);
+    for (let i = 0; i < 10; i++) assert.equal(limiter.take('a', { rps: 10, rpm: 1000 }).kind, 'within');
+    clock.advance(20); // a fixed 1-second window would have reset here
+    assert.equal(limiter.take('a', { rps: 10, rpm: 1000 }).kind, 'exceeded');
+    clock.advance(980); // 1000 ms after the burst: its slots free up
+    assert.equal(limiter.take('a', { rps: 10, rpm: 1000 }).kind, 'within');
+  });
+
+  it('checks rpm as well, and a request refused by one window uses no slot of the other', () => {
+    const clock = new ManualClock();
+    const limiter = new MemoryLimiter({ clock });
+    let admitted = 0;
+    for (let second = 0; second < 60; second++) {
+      for (let i = 0; i < 10; i++) if (limiter.take('a', { rps: 10, rpm: 25 }).kind === 'within') admitted++;
+      clock.advance(1_000);
+    }
+    assert.equal(admitted, 25, 'the minute allows 25 whatever the second allows');
+    const refused = limiter.take('a', { rps: 10, rpm: 25 });
+    assert.equal(refused.kind, 'within', 'the first 25 have just left the 60 s window');
+  });
+
+  it('Retry-After is the whole seconds until a slot frees', () => {
+    const clock = new ManualClock();
+    const limiter = new MemoryLimiter({ clock });
+    for (let i = 0; i < 3; i++) limiter.take('a', { rps: 100, rpm: 3 });
+    clock.advance(15_500);
+    assert.deepEqual(limiter.take('a', { rps: 100, rpm: 3 }), { kind: 'exceeded', limit: 'rpm_limit', retryAfterSeconds: 45 });
+  });
+
+  it('keeps agents apart', () => {
+    const limiter = new MemoryLimiter({ clock: new ManualClock() });
+    for (let i = 0; i < 5; i++) limiter.take('a', { rps: 5, rpm: 100 });
+    assert.equal(limiter.take('a', { rps: 5, rpm: 100 }).kind, 'exceeded');
+    assert.equal(limiter.take('b', { rps: 5, rpm: 100 }).kind, 'within');
+  });
+
+  it('a lowered limit applies at once to what the window already holds', () => {
+    const limiter = new MemoryLimiter({ clock: new ManualClock() });
+    for (let i = 0; i < 8; i++) limiter.take('a', { rps: 10, rpm: 100 });
+    assert.equal(limiter.take('a', { rps: 5, rpm: 100 }).kind, 'exceeded');
+  });
+
+  it('forgets agents idle for longer than a minute', () => {
+    const clock = new ManualClock();
+    const limiter = new MemoryLimiter({ clock });
+    limiter.take('a', { rps: 5, rpm: 100 });
+    clock.advance(121_000);
+    limiter.take('b', { rps: 5, rpm: 100 });
+    assert.equal(limiter.trackedAgents, 1);
+  });
+});
+
+describe('SlidingLog', () => {
+  it('grows as needed and keeps order through wrap-around', () => {
+    const log = new SlidingLog(2);
+    for (let t = 0; t < 10; t++) log.push(t * 100);
+    log.expire(1_000, 1_000); // drops t=0
+    assert.equal(log.size, 9);
+    assert.equal(log.oldest(), 100);
+    for (let t = 10; t < 15; t++) log.push(t * 100);
+    log.expire(1_450, 1_000);
+    assert.equal(log.oldest(), 500);
+    assert.equal(log.size, 10);
+    // Ten held under a limit of three: eight must leave before one more fits; the eighth oldest is t=1200.
+    assert.equal(log.blockingTime(3), 1_200);
+  });
+});

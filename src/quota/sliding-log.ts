@@ -1,0 +1,58 @@
+// The timestamps of the requests admitted in the last window, oldest first, in a ring that
+// grows only as traffic needs (memory follows admitted traffic, never the configured limit):
+//
+//        head                    tail
+//         v                       v
+//   [ .. t3 | t4 | t5 | t6 | .. | .. ]   capacity doubles when full, up to the limit
+//
+// Admit at `now` iff fewer than `limit` timestamps are newer than `now - window`.
+// INVARIANT: every stored timestamp was admitted, so for any window of length `window`
+// ending at an admission, at most `limit` admissions fall inside it — exactly, with no
+// edge burst (a fixed-window counter lets 2x through across a boundary).
+export class SlidingLog {
+  #times: Float64Array;
+  #head = 0;
+  #size = 0;
+
+  constructor(initialCapacity = 4) {
+    this.#times = new Float64Array(initialCapacity);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Drop timestamps that left the window ending at `now`: those at or before `now - windowMs`. */
+  expire(now: number, windowMs: number): void {
+    const cutoff = now - windowMs;
+    while (this.#size > 0 && (this.#times[this.#head] as number) <= cutoff) {
+      this.#head = (this.#head + 1) % this.#times.length;
+      this.#size--;
+    }
+  }
+
+  /** The oldest timestamp still held (call expire first); NaN when empty. */
+  oldest(): number {
+    return this.#size === 0 ? Number.NaN : (this.#times[this.#head] as number);
+  }
+
+  /** The timestamp that must leave the window before one more fits under `limit`. */
+  blockingTime(limit: number): number {
+    // With `size >= limit`, the (size - limit)-th oldest is the one whose expiry frees a slot.
+    const index = (this.#head + (this.#size - limit)) % this.#times.length;
+    return this.#times[index] as number;
+  }
+
+  push(now: number): void {
+    if (this.#size === this.#times.length) this.#grow();
+    this.#times[(this.#head + this.#size) % this.#times.length] = now;
+    this.#size++;
+  }
+
+  #grow(): void {
+    const bigger = new Float64Array(this.#times.length * 2);
+    for (let i = 0; i < this.#size; i++) bigger[i] = this.#times[(this.#head + i) % this.#times.length] as number;
+    this.#times = bigger;
+    this.#head = 0;
+  }
+}
