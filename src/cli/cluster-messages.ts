@@ -1,6 +1,7 @@
 // Messages between the serve primary and its gateway workers (cluster IPC). Quota requests
 // and replies are defined by the quota component; everything else is here.
 import type { AuditEvent, SignedBundle } from '../core/index.js';
+import type { AlertLimit } from '../quota/index.js';
 
 export type PrimaryToWorker =
   | { readonly type: 'clawgress:bundle'; readonly bundle: SignedBundle }
@@ -12,6 +13,7 @@ export type WorkerToPrimary =
   | { readonly type: 'clawgress:listening'; readonly port: number }
   | { readonly type: 'clawgress:bundle-applied'; readonly version: number }
   | { readonly type: 'clawgress:audit'; readonly events: readonly AuditEvent[] }
+  | { readonly type: 'clawgress:quota-alert'; readonly agent_id: string; readonly limit: AlertLimit; readonly note: string }
   | { readonly type: 'clawgress:metrics'; readonly id: number; readonly metrics: unknown };
 
 function hasType(message: unknown): message is { type: string } {
@@ -23,5 +25,5 @@ export function isPrimaryMessage(message: unknown): message is PrimaryToWorker {
 }
 
 export function isWorkerMessage(message: unknown): message is WorkerToPrimary {
-  return hasType(message) && ['clawgress:bundle-request', 'clawgress:listening', 'clawgress:bundle-applied', 'clawgress:audit', 'clawgress:metrics'].includes(message.type);
+  return hasType(message) && ['clawgress:bundle-request', 'clawgress:listening', 'clawgress:bundle-applied', 'clawgress:audit', 'clawgress:quota-alert', 'clawgress:metrics'].includes(message.type);
 }

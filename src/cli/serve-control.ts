@@ -6,7 +6,7 @@ import { systemClock, type AuditEvent } from '../core/index.js';
 import { AuditQueue, createJsonLinesSink, type AuditSink } from '../audit/index.js';
 import type { Config } from '../config/index.js';
 import { createControlPlane, type ControlPlane } from '../control/index.js';
-import { openSqliteStore, type Store } from '../store/index.js';
+import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { buildAdminApp } from '../admin/index.js';
 import { createHealth, type Logger, type Metrics, type ReadinessCheck } from '../observe/index.js';
 import { loadDeploymentSecrets, type DeploymentSecrets } from './secrets.js';
@@ -28,7 +28,9 @@ export async function startControlSide(options: {
 }): Promise<ControlSide> {
   const { config, logger, metrics } = options;
   const secrets = loadDeploymentSecrets(config.dataDir, config.adminToken);
-  const store = openSqliteStore({ path: join(config.dataDir, 'clawgress.db') });
+  const store = config.store === 'sqlite'
+    ? openSqliteStore({ path: join(config.dataDir, 'clawgress.db') })
+    : await openPostgresStore({ connectionString: config.store });
   const control = await createControlPlane({
     store,
     signingPrivateKeyPem: secrets.signingPrivateKeyPem,

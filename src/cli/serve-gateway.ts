@@ -3,7 +3,7 @@ import { systemClock, type AuditEvent } from '../core/index.js';
 import type { Config } from '../config/index.js';
 import { createGateway, type Gateway } from '../gateway/index.js';
 import type { Logger, Metrics } from '../observe/index.js';
-import { IpcLimiter, MemoryLimiter, RedisLimiter, type Limiter } from '../quota/index.js';
+import { IpcLimiter, MemoryLimiter, RedisLimiter, type AlertLimit, type Limiter } from '../quota/index.js';
 
 export interface GatewaySecrets {
   readonly publicKeyPem: string;
@@ -17,6 +17,7 @@ export function createServeGateway(options: {
   limiter: Limiter;
   enqueueAudit: (event: AuditEvent) => boolean;
   secrets: GatewaySecrets;
+  reportQuotaAlert?: (agentId: string, limit: AlertLimit, note: string) => void;
 }): Gateway {
   const { config } = options;
   return createGateway({
@@ -29,6 +30,7 @@ export function createServeGateway(options: {
     metrics: options.metrics,
     enqueueAudit: options.enqueueAudit,
     quota: { limiter: options.limiter, failMode: config.quotaFailMode },
+    ...(options.reportQuotaAlert ? { reportQuotaAlert: options.reportQuotaAlert } : {}),
     timeouts: {
       upstreamConnectMs: config.upstreamConnectTimeout,
       upstreamResponseMs: config.upstreamResponseTimeout,

@@ -3,7 +3,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import { formatHostPort, type Config } from '../config/index.js';
 import { createMetrics, renderAggregated, type Logger, type Metrics, type MetricsSnapshot } from '../observe/index.js';
-import { answerQuotaRequest, isQuotaRequest, type Limiter } from '../quota/index.js';
+import { systemClock } from '../core/index.js';
+import { quotaAlertLogger } from '../gateway/index.js';
+import { answerQuotaRequest, isQuotaRequest, type AlertLimit, type Limiter } from '../quota/index.js';
 import { isWorkerMessage, type PrimaryToWorker, type WorkerToPrimary } from './cluster-messages.js';
 import { adminPort, onStopSignals } from './serve.js';
 import { printBanner, startControlSide, stopControlSide, type ControlSide } from './serve-control.js';
@@ -27,6 +29,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     renderMetrics: () => collectMetrics(metrics, states, metricsReplies),
   });
   const limiter = createLimiter(config, 'primary');
+  const reportQuotaAlert = quotaAlertLogger(logger.child({ component: 'gateway' }), systemClock);
   metrics.bundleVersion.set(side.control.currentBundle().manifest.version);
   const unsubscribe = side.control.onBundle((bundle) => {
     metrics.bundleVersion.set(bundle.manifest.version);
@@ -35,7 +38,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   let stopping = false;
   const allListening = new Promise<number>((resolve) => {
     cluster.on('message', (worker: Worker, message: unknown) => {
-      onWorkerMessage({ side, limiter, states, metricsReplies, worker, message });
+      onWorkerMessage({ side, limiter, reportQuotaAlert, states, metricsReplies, worker, message });
       const ports = [...states.values()].map((s) => s.port);
       if (ports.length === config.workers && ports.every((p) => p !== null)) resolve(ports[0] as number);
     });
@@ -82,6 +85,7 @@ function tell(worker: Worker, message: PrimaryToWorker): void {
 function onWorkerMessage(ctx: {
   side: ControlSide;
   limiter: Limiter;
+  reportQuotaAlert: (agentId: string, limit: AlertLimit, note: string) => void;
   states: Map<Worker, WorkerState>;
   metricsReplies: Map<number, (snapshot: MetricsSnapshot) => void>;
   worker: Worker;
@@ -97,7 +101,13 @@ function onWorkerMessage(ctx: {
 }
 
 function handleWorkerMessage(
-  ctx: { side: ControlSide; states: Map<Worker, WorkerState>; metricsReplies: Map<number, (s: MetricsSnapshot) => void>; worker: Worker },
+  ctx: {
+    side: ControlSide;
+    states: Map<Worker, WorkerState>;
+    metricsReplies: Map<number, (s: MetricsSnapshot) => void>;
+    worker: Worker;
+    reportQuotaAlert: (agentId: string, limit: AlertLimit, note: string) => void;
+  },
   message: WorkerToPrimary,
 ): void {
   const state = ctx.states.get(ctx.worker);
@@ -114,6 +124,8 @@ function handleWorkerMessage(
       // Drops (primary queue full) are counted by the queue itself.
       for (const event of message.events) ctx.side.audit.enqueue(event);
       return;
+    case 'clawgress:quota-alert':
+      return ctx.reportQuotaAlert(message.agent_id, message.limit, message.note);
     case 'clawgress:metrics':
       ctx.metricsReplies.get(message.id)?.(message.metrics as MetricsSnapshot);
       return;

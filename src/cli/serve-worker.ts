@@ -37,6 +37,8 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     config, logger, metrics, limiter,
     enqueueAudit: (event) => audit.enqueue(event),
     secrets: readGatewaySecrets(config.dataDir),
+    // The primary holds the one throttle, so two workers still log one line per window.
+    reportQuotaAlert: (agentId, limit, note) => void send({ type: 'clawgress:quota-alert', agent_id: agentId, limit, note }).catch(() => undefined),
   });
   const stop = async (): Promise<void> => {
     await gateway.close(config.shutdownGrace);

@@ -67,6 +67,11 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     help: `log level, one of ${LOG_LEVELS.join(', ')}`,
   }),
   define({
+    key: 'store', flag: '--store', env: 'CLAWGRESS_STORE', parse: 'string', valueName: 'URL',
+    default: 'sqlite', schema: { type: 'string', pattern: '^(sqlite|postgres(ql)?://[^\\s]+)$' }, roles: ADMIN,
+    help: 'control-plane store: `sqlite` (a file in --data-dir) or postgres://USER@HOST:PORT/DB (put a password-bearing URL in the environment, not argv)',
+  }),
+  define({
     key: 'workers', flag: '--workers', env: 'CLAWGRESS_WORKERS', parse: 'int', valueName: 'N',
     default: Math.min(availableParallelism(), 64), defaultText: 'the number of cores', schema: integerBetween(1, 64), roles: PROXY,
     help: 'gateway worker processes sharing the proxy port, 1..64 (rate limits stay exact across them)',

@@ -48,6 +48,8 @@ export interface Config {
   readonly allowInternal: readonly string[];
   readonly gatewayId: string;
   readonly logLevel: LogLevel;
+  /** `sqlite` or a postgres:// URL. */
+  readonly store: string;
   readonly workers: number;
   /** `memory` or a redis:// / rediss:// URL. */
   readonly quotaBackend: string;

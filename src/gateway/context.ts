@@ -2,6 +2,7 @@ import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { Logger, Metrics } from '../observe/index.js';
+import type { AlertLimit } from '../quota/index.js';
 import type { QuotaEnforcement } from './pipeline.js';
 import type { AddressGuard } from './address-guard.js';
 import type { BundleHolder } from './bundle-holder.js';
@@ -22,8 +23,8 @@ export interface GatewayContext {
   readonly metrics: Metrics;
   readonly timeouts: GatewayTimeouts;
   readonly quota: QuotaEnforcement;
-  /** agent + limit -> when the last alert_only line was logged (monotonic ms). */
-  readonly alertsLogged: Map<string, number>;
+  /** Log an alert_only line (throttled to one per agent per window by whoever owns the throttle). */
+  readonly reportQuotaAlert: (agentId: string, limit: AlertLimit, note: string) => void;
   readonly upstreamAgents: { readonly http: HttpAgent; readonly https: HttpsAgent };
   /** Open CONNECT tunnels: the HTTP server no longer tracks them, so shutdown cuts them here. */
   readonly tunnels: Set<Duplex>;

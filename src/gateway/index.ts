@@ -8,6 +8,7 @@ import { AddressGuard, type Lookup } from './address-guard.js';
 import { BundleHolder, type ApplyResult } from './bundle-holder.js';
 import type { GatewayContext, GatewayTimeouts } from './context.js';
 import type { QuotaEnforcement } from './pipeline.js';
+import { AlertThrottle, type AlertLimit } from '../quota/index.js';
 import { createProxyServer, createUpstreamAgents, drain, listen, type ClientLimits } from './server.js';
 
 export { AddressGuard, type Lookup, type ResolvedAddress } from './address-guard.js';
@@ -29,6 +30,9 @@ export interface GatewayOptions {
   readonly jwtClockSkewSeconds: number;
   /** Rate limits: the limiter holding the counters, and what to do when it cannot answer. */
   readonly quota: QuotaEnforcement;
+  /** Where alert_only lines go; by default this gateway logs them, one per agent per window.
+   *  A cluster worker hands them to its primary, so N workers still log one line. */
+  readonly reportQuotaAlert?: (agentId: string, limit: AlertLimit, note: string) => void;
   /** Injected in tests to control name resolution; the system resolver otherwise. */
   readonly lookup?: Lookup;
 }
@@ -58,7 +62,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     metrics: options.metrics,
     timeouts: options.timeouts,
     quota: options.quota,
-    alertsLogged: new Map(),
+    reportQuotaAlert: options.reportQuotaAlert ?? quotaAlertLogger(options.logger, options.clock),
     upstreamAgents: createUpstreamAgents(),
     tunnels: new Set(),
     draining: false,
@@ -83,4 +87,12 @@ function applyAndReport(ctx: GatewayContext, bundle: unknown): ApplyResult {
     ctx.logger.warn({ code: result.code }, `policy bundle refused: ${result.error}`);
   }
   return result;
+}
+
+/** One alert_only line per agent per limit window. */
+export function quotaAlertLogger(logger: Logger, clock: Clock): (agentId: string, limit: AlertLimit, note: string) => void {
+  const throttle = new AlertThrottle();
+  return (agentId, limit, note) => {
+    if (throttle.shouldLog(agentId, limit, clock.monotonic())) logger.warn({ agent_id: agentId, limit }, `rate limit alert: ${note}`);
+  };
 }

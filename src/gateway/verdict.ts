@@ -1,6 +1,6 @@
 // One place turns a pipeline verdict into the exchange's audit fields and, for a refusal,
 // the answer to send. Shared by plain requests (forward.ts) and tunnels (tunnel.ts).
-import { WINDOW_MS } from '../quota/index.js';
+import type { AlertLimit } from '../quota/index.js';
 import type { GatewayContext } from './context.js';
 import type { Exchange } from './exchange.js';
 import type { Verdict } from './pipeline.js';
@@ -33,14 +33,8 @@ export function applyVerdict(ctx: GatewayContext, exchange: Exchange, verdict: V
   };
 }
 
-/** alert_only: counted every time, logged at most once per agent per limit window. */
-function alertOverLimit(ctx: GatewayContext, agentId: string, limit: 'rps_limit' | 'rpm_limit' | 'backend', note: string): void {
+/** alert_only: counted here every time; the line is logged by the reporter, which throttles it. */
+function alertOverLimit(ctx: GatewayContext, agentId: string, limit: AlertLimit, note: string): void {
   ctx.metrics.quotaExceeded.inc({ mode: 'alert_only' });
-  const key = `${agentId}\u0000${limit}`;
-  const now = ctx.sinks.clock.monotonic();
-  const window = limit === 'backend' ? WINDOW_MS.rps_limit : WINDOW_MS[limit];
-  const last = ctx.alertsLogged.get(key);
-  if (last !== undefined && now - last < window) return;
-  ctx.alertsLogged.set(key, now);
-  ctx.logger.warn({ agent_id: agentId, limit }, `rate limit alert: ${note}`);
+  ctx.reportQuotaAlert(agentId, limit, note);
 }

@@ -13,3 +13,4 @@ export {
   type QuotaRequestMessage,
 } from './ipc-limiter.js';
 export { quotaOutcome, PASS, type FailMode, type QuotaOutcome } from './quota-check.js';
+export { AlertThrottle, type AlertLimit } from './alert-throttle.js';

@@ -62,7 +62,8 @@ test('alert_only: every request passes and the events over the limit are marked'
   const metrics = await (await fetch(`${serve.adminUrl}/metrics`)).text();
   assert.match(metrics, /clawgress_quota_exceeded_total\{mode="alert_only"\} [1-9]/);
   const alertLines = serve.stderr().split('\n').filter((l) => l.includes('rate limit alert') && l.includes('watched'));
-  assert.ok(alertLines.length >= 1 && alertLines.length <= 4, `alert lines: ${alertLines.length} (at most one per worker per window)`);
+  const windows = Math.ceil(res.spanMs / 1_000) + 1;
+  assert.ok(alertLines.length >= 1 && alertLines.length <= windows, `alert lines: ${alertLines.length} over ${res.spanMs} ms (one per agent per window, across both workers)`);
 });
 
 test('a quota change takes effect at once, without a publish', async () => {
