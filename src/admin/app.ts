@@ -60,7 +60,7 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
 
 /** `curl -X POST -H 'content-type: application/json' …/publish` sends no body: treat it as
  *  none (routes with a body schema still answer 400), and keep Fastify's safe parser otherwise. */
-function acceptEmptyJsonBody(app: FastifyInstance): void {
+export function acceptEmptyJsonBody(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -70,7 +70,7 @@ function acceptEmptyJsonBody(app: FastifyInstance): void {
 }
 
 /** Changes are an operator trail worth keeping at info; reads only at debug. Bodies are never logged. */
-function logAdminRequests(app: FastifyInstance): void {
+export function logAdminRequests(app: FastifyInstance): void {
   app.addHook('onResponse', (request, response, done) => {
     const level = request.method === 'GET' || request.method === 'HEAD' ? 'debug' : 'info';
     const path = request.url.split('?', 1)[0];
@@ -90,7 +90,7 @@ function createFastify(options: AdminAppOptions): FastifyInstance {
   return Fastify({ ...common, logger: false });
 }
 
-function installErrorHandling(app: FastifyInstance, bodyLimitBytes: number): void {
+export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: number): void {
   app.setErrorHandler((error, request, response) => {
     const mapped = toErrorReply(error, { bodyLimitBytes });
     if (mapped.internal) request.log.error({ err: error }, 'admin api: internal error');

@@ -3,3 +3,4 @@ export { buildAuditEvent, type AuditInput } from './event.js';
 export type { AuditSink } from './sink.js';
 export { AuditQueue, type AuditQueueOptions, type AuditDropReason } from './queue.js';
 export { createJsonLinesSink } from './json-lines-sink.js';
+export { createHttpSink, type HttpSinkOptions } from './http-sink.js';

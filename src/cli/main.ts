@@ -1,17 +1,23 @@
 // The clawgress CLI: the only code that reads argv or exits.
 import { readFileSync } from 'node:fs';
 import { loadConfig, renderEffectiveConfig, renderHelp, type Role } from '../config/index.js';
+import { runControlPlane } from './control-plane.js';
+import { runGateway } from './gateway.js';
+import { PKI_USAGE, runPki, UsageError } from './pki.js';
 import { runServe } from './serve.js';
 
 const USAGE = `usage: clawgress <command> [settings]
 
 commands:
   serve            gateway (explicit proxy) + admin API with embedded storage, on one machine
+  control-plane    admin API, UI and the mTLS gateway API of a split deployment
+  gateway          an enforcement node of a split deployment (--control-plane https://…)
+  pki init|issue   the CA and certificates for gateway <-> control-plane mTLS
   config check     print the effective configuration of a role (secrets redacted) and exit
   help [command]   settings of a command
   version          print the version
 
-Run \`clawgress serve --help\` for every setting.`;
+Run \`clawgress <serve|gateway|control-plane> --help\` for every setting.`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -26,20 +32,36 @@ function fail(message: string, code = 2): never {
 function configCheck(argv: readonly string[]): void {
   const role = (argv[0] && !argv[0].startsWith('-') ? argv[0] : 'serve') as Role;
   const rest = argv[0] && !argv[0].startsWith('-') ? argv.slice(1) : argv;
-  if (role !== 'serve') fail(`config check: unknown role \`${role}\` (known: serve)`);
+  if (!['serve', 'gateway', 'control-plane'].includes(role)) fail(`config check: unknown role \`${role}\` (known: serve, gateway, control-plane)`);
   const result = loadConfig({ role, argv: rest, env: process.env });
   if (!result.ok) fail(result.error);
   process.stdout.write(`${renderEffectiveConfig(result)}\n`);
 }
 
+async function runPkiCommand(argv: readonly string[]): Promise<void> {
+  try {
+    process.stdout.write(`${await runPki(argv)}\n`);
+  } catch (error) {
+    if (error instanceof UsageError) fail(error.message);
+    throw error;
+  }
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const [command, ...rest] = argv;
-  if (command === 'serve') {
-    if (rest.includes('--help') || rest.includes('-h')) return void process.stdout.write(`${renderHelp('serve')}\n`);
-    return runServe(rest);
+  const roles: Record<string, (argv: readonly string[]) => Promise<void>> = { serve: runServe, gateway: runGateway, 'control-plane': runControlPlane };
+  const role = command === undefined ? undefined : roles[command];
+  if (role !== undefined) {
+    if (rest.includes('--help') || rest.includes('-h')) return void process.stdout.write(`${renderHelp(command as Role)}\n`);
+    return role(rest);
   }
+  if (command === 'pki') return runPkiCommand(rest);
   if (command === 'config' && rest[0] === 'check') return configCheck(rest.slice(1));
-  if (command === 'help') return void process.stdout.write(`${rest[0] === 'serve' ? renderHelp('serve') : USAGE}\n`);
+  if (command === 'help') {
+    const topic = rest[0];
+    if (topic === 'pki') return void process.stdout.write(`${PKI_USAGE}\n`);
+    return void process.stdout.write(`${topic !== undefined && topic in roles ? renderHelp(topic as Role) : USAGE}\n`);
+  }
   if (command === 'version' || command === '--version') return void process.stdout.write(`${version()}\n`);
   if (command === undefined || command === '--help' || command === '-h') return void process.stdout.write(`${USAGE}\n`);
   fail(`unknown command \`${command}\`\n${USAGE}`);

@@ -25,12 +25,12 @@ export async function startControlSide(options: {
   metrics: Metrics;
   readiness: readonly ReadinessCheck[];
   renderMetrics?: () => Promise<{ contentType: string; body: string }>;
+  /** The proxy address the UI shows in its HTTPS_PROXY line; known once the gateway listens. */
+  proxyAddress?: () => string | undefined;
 }): Promise<ControlSide> {
   const { config, logger, metrics } = options;
   const secrets = loadDeploymentSecrets(config.dataDir, config.adminToken);
-  const store = config.store === 'sqlite'
-    ? openSqliteStore({ path: join(config.dataDir, 'clawgress.db') })
-    : await openPostgresStore({ connectionString: config.store });
+  const store = await openStore(config);
   const control = await createControlPlane({
     store,
     signingPrivateKeyPem: secrets.signingPrivateKeyPem,
@@ -40,9 +40,18 @@ export async function startControlSide(options: {
   });
   const audit = createAuditQueue(config, metrics, logger, control);
   const health = createHealth({ metrics, checks: options.readiness, ...(options.renderMetrics ? { renderMetrics: options.renderMetrics } : {}) });
-  const admin = await buildAdminApp({ control, verifyAdminToken: secrets.verifyAdminToken, bodyLimitBytes: config.adminBodyLimit, logger, health });
+  const admin = await buildAdminApp({
+    control, verifyAdminToken: secrets.verifyAdminToken, bodyLimitBytes: config.adminBodyLimit, logger, health,
+    ...(options.proxyAddress ? { uiConfig: { proxyAddress: options.proxyAddress } } : {}),
+  });
   await admin.listen({ host: config.adminListen.host, port: config.adminListen.port });
   return { secrets, store, control, audit, admin };
+}
+
+export async function openStore(config: Config): Promise<Store> {
+  return config.store === 'sqlite'
+    ? openSqliteStore({ path: join(config.dataDir, 'clawgress.db') })
+    : openPostgresStore({ connectionString: config.store });
 }
 
 /** Stop in order: admin first (no new changes), then the audit queue, then the store. */

@@ -45,13 +45,17 @@ export function createServeGateway(options: {
   });
 }
 
+const IPC_MIN_TIMEOUT_MS = 1_000;
+
 /** Redis when configured (every process talks to it); else in-process memory, which in a
  *  cluster worker means asking the primary, the one holder of the counters. */
 export function createLimiter(config: Config, role: 'single' | 'primary' | 'worker'): Limiter {
   if (config.quotaBackend !== 'memory') return new RedisLimiter({ url: config.quotaBackend, timeoutMs: config.quotaTimeout });
   if (role !== 'worker') return new MemoryLimiter({ clock: systemClock });
   return new IpcLimiter({
-    timeoutMs: config.quotaTimeout,
+    // The primary is on this machine: a slow answer means a busy process, not an outage, so
+    // it gets at least a second before the fail mode applies.
+    timeoutMs: Math.max(config.quotaTimeout, IPC_MIN_TIMEOUT_MS),
     channel: {
       send: (message) => process.send?.(message),
       onMessage: (listener) => process.on('message', listener),

@@ -6,8 +6,7 @@ import type { AuditEvent } from '../core/index.js';
 import type { Config } from '../config/index.js';
 import { createMetrics, snapshotMetrics, type Logger, type Metrics } from '../observe/index.js';
 import { isPrimaryMessage, type WorkerToPrimary } from './cluster-messages.js';
-import { readGatewaySecrets } from './secrets.js';
-import { createLimiter, createServeGateway } from './serve-gateway.js';
+import { createLimiter, createServeGateway, type GatewaySecrets } from './serve-gateway.js';
 import { onStopSignals } from './serve.js';
 
 function send(message: WorkerToPrimary): Promise<void> {
@@ -28,7 +27,7 @@ function createPrimarySink(config: Config, metrics: Metrics, logger: Logger): Au
   });
 }
 
-export async function runWorker(config: Config, logger: Logger): Promise<void> {
+export async function runWorker(config: Config, logger: Logger, secrets: GatewaySecrets): Promise<void> {
   const metrics = createMetrics();
   const audit = createPrimarySink(config, metrics, logger);
   metrics.setAuditDepthSource(() => audit.depth());
@@ -36,7 +35,7 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
   const gateway = createServeGateway({
     config, logger, metrics, limiter,
     enqueueAudit: (event) => audit.enqueue(event),
-    secrets: readGatewaySecrets(config.dataDir),
+    secrets,
     // The primary holds the one throttle, so two workers still log one line per window.
     reportQuotaAlert: (agentId, limit, note) => void send({ type: 'clawgress:quota-alert', agent_id: agentId, limit, note }).catch(() => undefined),
   });

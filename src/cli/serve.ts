@@ -7,6 +7,7 @@ import { loadConfig, formatHostPort, type Config } from '../config/index.js';
 import { createLogger, createMetrics, type Logger } from '../observe/index.js';
 import { runPrimary } from './serve-primary.js';
 import { runWorker } from './serve-worker.js';
+import { readGatewaySecrets } from './secrets.js';
 import { printBanner, startControlSide, stopControlSide } from './serve-control.js';
 import { createLimiter, createServeGateway } from './serve-gateway.js';
 
@@ -18,7 +19,7 @@ export async function runServe(argv: readonly string[]): Promise<void> {
   }
   const config = loaded.config;
   const logger = createLogger({ level: config.logLevel, name: 'clawgress' });
-  if (cluster.isWorker) return runWorker(config, logger);
+  if (cluster.isWorker) return runWorker(config, logger, readGatewaySecrets(config.dataDir));
   if (config.workers > 1) return runPrimary(config, logger);
   return runSingle(config, logger);
 }
@@ -26,7 +27,13 @@ export async function runServe(argv: readonly string[]): Promise<void> {
 async function runSingle(config: Config, logger: Logger): Promise<void> {
   const metrics = createMetrics();
   let ready = (): { ok: boolean; detail?: string } => ({ ok: false, detail: 'starting' });
-  const side = await startControlSide({ config, logger, metrics, readiness: [{ name: 'policy_bundle', check: () => ready() }] });
+  // Known once the gateway listens; the admin app reads it for the UI's HTTPS_PROXY line.
+  const listening: { address?: string } = {};
+  const side = await startControlSide({
+    config, logger, metrics,
+    readiness: [{ name: 'policy_bundle', check: () => ready() }],
+    proxyAddress: () => listening.address,
+  });
   const limiter = createLimiter(config, 'single');
   const gateway = createServeGateway({
     config, logger, metrics, limiter,
@@ -40,8 +47,9 @@ async function runSingle(config: Config, logger: Logger): Promise<void> {
     return current === null ? { ok: false, detail: 'no verified policy bundle' } : { ok: true, detail: `bundle version ${current.version}` };
   };
   const proxy = await gateway.listen(config.gatewayListen.host, config.gatewayListen.port);
+  listening.address = formatHostPort({ host: config.gatewayListen.host, port: proxy.port });
   printBanner({
-    proxy: formatHostPort({ host: config.gatewayListen.host, port: proxy.port }),
+    proxy: listening.address,
     admin: formatHostPort({ host: config.adminListen.host, port: adminPort(side.admin.server.address(), config) }),
     newAdminToken: side.secrets.newAdminToken,
     dataDir: config.dataDir,

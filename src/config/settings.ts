@@ -84,7 +84,7 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
   define({
     key: 'quotaTimeout', flag: '--quota-timeout', env: 'CLAWGRESS_QUOTA_TIMEOUT', parse: 'duration-ms',
     default: 100, schema: integerBetween(1, 10 * SECOND), roles: PROXY,
-    help: 'longest wait for the rate-limit backend before --quota-fail-mode applies, 1ms..10s',
+    help: 'longest wait for the rate-limit backend before --quota-fail-mode applies, 1ms..10s (the in-process counters of a multi-worker node get at least 1s)',
   }),
   define({
     key: 'quotaFailMode', flag: '--quota-fail-mode', env: 'CLAWGRESS_QUOTA_FAIL_MODE', parse: 'string', valueName: 'MODE',
@@ -155,6 +155,41 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     key: 'jwtClockSkew', flag: '--jwt-clock-skew', env: 'CLAWGRESS_JWT_CLOCK_SKEW', parse: 'duration-ms',
     default: 30 * SECOND, schema: integerBetween(0, 10 * MINUTE), roles: PROXY,
     help: 'clock difference tolerated on JWT exp and nbf, 0..10m',
+  }),
+  define({
+    key: 'controlPlane', flag: '--control-plane', env: 'CLAWGRESS_CONTROL_PLANE', parse: 'string', valueName: 'URL',
+    default: null, defaultText: 'none (required)', schema: { type: 'string', nullable: true, pattern: '^https://[^\\s/]+(:\\d+)?/?$' },
+    roles: ['gateway'], help: 'control plane gateway API, https://HOST:PORT (mTLS: --tls-cert, --tls-key, --tls-ca)',
+  }),
+  define({
+    key: 'gatewayApiListen', flag: '--gateway-api-listen', env: 'CLAWGRESS_GATEWAY_API_LISTEN', parse: 'host-port',
+    default: { host: '127.0.0.1', port: 8443 }, schema: hostPortSchema, roles: ['control-plane'],
+    help: 'mTLS listener for gateways (bundles, audit intake), HOST:PORT',
+  }),
+  define({
+    key: 'tlsCert', flag: '--tls-cert', env: 'CLAWGRESS_TLS_CERT', parse: 'string', valueName: 'FILE',
+    default: null, defaultText: 'none (required)', schema: { type: 'string', nullable: true, minLength: 1 }, roles: ['gateway', 'control-plane'],
+    help: 'this process\'s certificate for gateway <-> control plane mTLS (PEM; `clawgress pki issue`)',
+  }),
+  define({
+    key: 'tlsKey', flag: '--tls-key', env: 'CLAWGRESS_TLS_KEY', parse: 'string', valueName: 'FILE',
+    default: null, defaultText: 'none (required)', schema: { type: 'string', nullable: true, minLength: 1 }, roles: ['gateway', 'control-plane'],
+    help: 'the private key of --tls-cert (PEM, mode 0600)',
+  }),
+  define({
+    key: 'tlsCa', flag: '--tls-ca', env: 'CLAWGRESS_TLS_CA', parse: 'string', valueName: 'FILE',
+    default: null, defaultText: 'none (required)', schema: { type: 'string', nullable: true, minLength: 1 }, roles: ['gateway', 'control-plane'],
+    help: 'the CA that signed the peer\'s certificate; nothing else is trusted (`clawgress pki init`)',
+  }),
+  define({
+    key: 'bundlePublicKey', flag: '--bundle-public-key', env: 'CLAWGRESS_BUNDLE_PUBLIC_KEY', parse: 'string', valueName: 'FILE',
+    default: null, defaultText: 'none (required)', schema: { type: 'string', nullable: true, minLength: 1 }, roles: ['gateway'],
+    help: 'the Ed25519 public key (PEM) bundles must verify against: the control plane\'s signing-key.pub.pem',
+  }),
+  define({
+    key: 'keyHashSecretFile', flag: '--key-hash-secret-file', env: 'CLAWGRESS_KEY_HASH_SECRET_FILE', parse: 'string', valueName: 'FILE',
+    default: null, defaultText: 'none (required)', schema: { type: 'string', nullable: true, minLength: 1 }, roles: ['gateway'],
+    help: 'the HMAC key API keys are hashed under: the control plane\'s key-hash.secret (mode 0600)',
   }),
   define({
     key: 'config', flag: '--config', env: 'CLAWGRESS_CONFIG', parse: 'string', valueName: 'FILE',

@@ -69,6 +69,13 @@ export interface Config {
   readonly maxHeaderSize: number;
   readonly shutdownGrace: number;
   readonly jwtClockSkew: number;
+  readonly controlPlane: string | null;
+  readonly gatewayApiListen: HostPort;
+  readonly tlsCert: string | null;
+  readonly tlsKey: string | null;
+  readonly tlsCa: string | null;
+  readonly bundlePublicKey: string | null;
+  readonly keyHashSecretFile: string | null;
   /** The config file that was read, or null. */
   readonly config: string | null;
 }

@@ -13,6 +13,7 @@ export const ERRORS = {
   CONFIG_UNKNOWN: { code: 'CLAWGRESS_ERR_CONFIG_UNKNOWN', summary: 'a setting name is not known' },
   VALIDATION: { code: 'CLAWGRESS_ERR_VALIDATION', status: 400, summary: 'a request body or parameter is invalid' },
   UNAUTHORIZED: { code: 'CLAWGRESS_ERR_UNAUTHORIZED', status: 401, summary: 'the admin token is missing or wrong' },
+  FORBIDDEN: { code: 'CLAWGRESS_ERR_FORBIDDEN', status: 403, summary: 'the caller may not do this' },
   NOT_FOUND: { code: 'CLAWGRESS_ERR_NOT_FOUND', status: 404, summary: 'the named resource does not exist' },
   CONFLICT: { code: 'CLAWGRESS_ERR_CONFLICT', status: 409, summary: 'the resource exists already or is in use' },
   PAYLOAD_TOO_LARGE: { code: 'CLAWGRESS_ERR_PAYLOAD_TOO_LARGE', status: 413, summary: 'the request body is over the size limit' },

@@ -71,13 +71,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     server,
     holder,
-    applyBundle: (bundle) => applyAndReport(ctx, bundle),
+    applyBundle: (bundle) => applyAndReport({ holder, metrics: options.metrics, logger: options.logger }, bundle),
     listen: (host, port) => listen(server, host, port),
     close: (graceMs) => drain(ctx, server, graceMs),
   };
 }
 
-function applyAndReport(ctx: GatewayContext, bundle: unknown): ApplyResult {
+/** Verify and swap, then say so: the version gauge, or a refusal counted by reason and logged. */
+export function applyAndReport(ctx: { holder: BundleHolder; metrics: Metrics; logger: Logger }, bundle: unknown): ApplyResult {
   const result = ctx.holder.apply(bundle);
   if (result.ok) {
     ctx.metrics.bundleVersion.set(result.version);
@@ -96,3 +97,5 @@ export function quotaAlertLogger(logger: Logger, clock: Clock): (agentId: string
     if (throttle.shouldLog(agentId, limit, clock.monotonic())) logger.warn({ agent_id: agentId, limit }, `rate limit alert: ${note}`);
   };
 }
+export { BundleSync, type BundleSyncOptions } from './bundle-sync.js';
+export { readCachedBundle, writeCachedBundle, type CachedBundle } from './bundle-cache.js';

@@ -81,7 +81,7 @@ export function CopyField({ label, value }) {
     <label for=${id}>${label}</label>
     <div class="copy-row">
       <input id=${id} ref=${input} class="mono" readonly value=${value} onFocus=${(e) => e.currentTarget.select()} />
-      <button type="button" onClick=${copy} aria-label=${`Copy ${label}`}>Copy</button>
+      <button type="button" onClick=${copy} aria-label=${`Copy ${label.replace(/^[A-Z][a-z]/, (start) => start.toLowerCase())}`}>Copy</button>
     </div>
     <span class="copied" role="status">${copied ? 'Copied' : ''}</span>
   </div>`;

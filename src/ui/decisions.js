@@ -1,6 +1,6 @@
 // Recent decisions: history from GET /audit, then live from the event stream; filtered on
 // the server by agent and decision; a per-minute chart; click a row for every field.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, listAll } from './api.js';
 import { followAuditStream } from './audit-stream.js';
 import { Badge, ErrorMessage, Notice, SelectField, TextField, formatTime, useFocusOnMount } from './components.js';
@@ -25,33 +25,63 @@ function useNow(intervalMs) {
   return now;
 }
 
+const activeFilters = (filters) => Object.fromEntries(Object.entries(filters).filter(([, value]) => value));
+
 /** History plus the live stream for one filter; starts over when the filter changes. */
 function useDecisions(filters) {
   const [events, setEvents] = useState([]);
   const [state, setState] = useState('connecting');
   const [missed, setMissed] = useState(0);
   const [error, setError] = useState(null);
-  const pending = useRef([]);
   useEffect(() => {
     const controller = new AbortController();
-    let timer = null;
     const add = (batch) => setEvents((current) => mergeEvents(current, batch, HELD_EVENTS));
-    const flush = () => ((timer = null), add(pending.current.splice(0)));
-    const query = new URLSearchParams({ limit: '500', ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) });
-    // The stream opens first and history is read once it is live, so nothing falls between.
-    const loadHistory = () => api('GET', `/audit?${query}`, undefined, { signal: controller.signal }).then((page) => add(page.items), (e) => controller.signal.aborted || setError(e));
+    const live = batchLiveEvents(add);
+    const loadHistory = async () => {
+      try {
+        const query = new URLSearchParams({ limit: '500', ...activeFilters(filters) });
+        add((await api('GET', `/audit?${query}`, undefined, { signal: controller.signal })).items);
+      } catch (failure) {
+        if (!controller.signal.aborted) setError(failure);
+      }
+    };
     setEvents([]);
     setMissed(0);
     void followAuditStream({
-      filters,
+      filters: activeFilters(filters),
       signal: controller.signal,
-      onState: (next) => (setState(next), next === 'live' && loadHistory()),
-      onEvent: (event) => (pending.current.push(event), (timer ??= setTimeout(flush, FLUSH_MS))),
+      onState: (next) => {
+        setState(next);
+        // The stream is open before history is read, so no event falls between the two.
+        if (next === 'live') void loadHistory();
+      },
+      onEvent: live.push,
       onMissed: (count) => setMissed((total) => total + count),
     });
-    return () => (controller.abort(), clearTimeout(timer), (pending.current = []));
+    return () => {
+      controller.abort();
+      live.cancel();
+    };
   }, [filters.agent_id, filters.decision]);
   return { events, state, missed, error };
+}
+
+/** Collects live events and hands them over together, at most every FLUSH_MS: one render per burst. */
+function batchLiveEvents(add) {
+  let pending = [];
+  let timer = null;
+  const flush = () => {
+    timer = null;
+    add(pending);
+    pending = [];
+  };
+  return {
+    push: (event) => {
+      pending.push(event);
+      timer ??= setTimeout(flush, FLUSH_MS);
+    },
+    cancel: () => clearTimeout(timer),
+  };
 }
 
 export function DecisionsPage() {
@@ -67,7 +97,10 @@ export function DecisionsPage() {
     event.preventDefault();
     setFilters({ ...filters, agent_id: agentText.trim() });
   };
-  const clear = () => (setAgentText(''), setFilters({ agent_id: '', decision: '' }));
+  const clear = () => {
+    setAgentText('');
+    setFilters({ agent_id: '', decision: '' });
+  };
   return html`<section>
     <div class="page-head">
       <h1 tabindex="-1" ref=${heading}>Recent decisions</h1>

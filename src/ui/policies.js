@@ -47,11 +47,15 @@ export function PoliciesPage() {
     setPublishing(false);
     setEditing(policy);
   };
+  const startPublish = () => {
+    setEditing(undefined);
+    setPublishing(true);
+  };
   return html`<section>
     <div class="page-head">
       <h1 tabindex="-1" ref=${heading}>Policies</h1>
       <button type="button" onClick=${() => open(null)}>New policy</button>
-      <button type="button" class="primary" onClick=${() => (setEditing(undefined), setPublishing(true))} disabled=${publishing}>Publish…</button>
+      <button type="button" class="primary" onClick=${startPublish} disabled=${publishing}>Publish…</button>
     </div>
     <${BundleLine} bundle=${bundle} />
     ${notice ? html`<${Notice} onDismiss=${() => setNotice(null)}>${notice}<//>` : null}

@@ -57,7 +57,7 @@ export function QuotasPage() {
     <div class="page-head"><h1 tabindex="-1" ref=${heading}>Quotas</h1></div>
     <p class="hint">Rate limits per agent, across every gateway. Changes apply at once, without a publish.</p>
     ${notice ? html`<${Notice} onDismiss=${() => setNotice(null)}>${notice}<//>` : null}
-    <form id="quota-form" class="card form" onSubmit=${save} aria-labelledby="quota-form-title">
+    <form id="quota-form" class="card form" onSubmit=${save} aria-labelledby="quota-form-title" novalidate>
       <h2 id="quota-form-title">Set a quota</h2>
       <div class="grid">
         <${SelectField} label="Agent" options=${agentOptions} ...${field('agent_id')} />

@@ -1,12 +1,11 @@
 // Start a real `bin/clawgress serve` process on port 0, find its addresses from its stderr
 // banner, read its audit JSON lines from stdout, and stop it by PID.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { AuditEvent } from '../../src/core/index.js';
-
-const BIN = resolve(import.meta.dirname, '../../bin/clawgress');
+import { spawnClawgress } from './process.js';
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
 
 export interface ServeProcess {
@@ -32,72 +31,43 @@ export interface ServeOptions {
 
 export async function startServe(options: ServeOptions = {}): Promise<ServeProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'clawgress-test-'));
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', ...options.env };
+  const env: Record<string, string> = { ...options.env };
   if (options.adminToken !== null) env['CLAWGRESS_ADMIN_TOKEN'] = options.adminToken ?? TEST_ADMIN_TOKEN;
-  const child = spawn(
-    process.execPath,
-    [BIN, 'serve', '--gateway-listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--data-dir', dataDir, ...(options.args ?? [])],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const banner = await waitFor(() => /proxy:\s+http:\/\/127\.0\.0\.1:(\d+)[\s\S]*admin:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(err), child, () => err);
-  const proxyPort = Number(banner[1]);
-  const adminUrl = banner[2] as string;
-  const token = options.adminToken ?? TEST_ADMIN_TOKEN;
-  const audit = (): AuditEvent[] => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as AuditEvent);
+  const proc = await spawnClawgress({
+    command: 'serve',
+    args: ['--gateway-listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--data-dir', dataDir, ...(options.args ?? [])],
+    env,
+    banner: /proxy:\s+http:\/\/127\.0\.0\.1:(\d+)[\s\S]*admin:\s+(http:\/\/127\.0\.0\.1:\d+)/,
+    onStopped: () => {
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
+  const adminUrl = proc.banner[2] as string;
   return {
-    child,
-    proxyPort,
+    child: proc.child,
+    proxyPort: Number(proc.banner[1]),
     adminUrl,
     dataDir,
-    stderr: () => err,
-    audit,
+    stderr: proc.stderr,
+    audit: proc.audit,
     waitForAudit: async (count, timeoutMs = 5_000) => {
-      await waitFor(() => (audit().length >= count ? true : null), child, () => err, timeoutMs);
-      return audit();
+      await proc.waitFor(() => (proc.audit().length >= count ? true : null), timeoutMs);
+      return proc.audit();
     },
-    api: async (method, path, body) => {
-      const res = await fetch(`${adminUrl}/api/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text === '' ? null : JSON.parse(text), headers: res.headers };
-    },
-    proxyUrl: (agentId, key) => `http://${encodeURIComponent(agentId)}:${encodeURIComponent(key)}@127.0.0.1:${proxyPort}`,
-    stop: (signal = 'SIGTERM') => stopChild(child, signal, options.dataDir === undefined ? dataDir : null),
+    api: (method, path, body) => adminCall(adminUrl, options.adminToken ?? TEST_ADMIN_TOKEN, method, path, body),
+    proxyUrl: (agentId, key) => `http://${encodeURIComponent(agentId)}:${encodeURIComponent(key)}@127.0.0.1:${proc.banner[1]}`,
+    stop: proc.stop,
   };
 }
 
-async function waitFor<T>(probe: () => T | null, child: ChildProcess, log: () => string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== null) return value;
-    if (child.exitCode !== null) throw new Error(`clawgress exited with ${child.exitCode}:\n${log()}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for clawgress:\n${log()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function stopChild(child: ChildProcess, signal: NodeJS.Signals, tempDir: string | null): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve) => {
-    const done = (code: number | null, sig: NodeJS.Signals | null): void => {
-      if (tempDir !== null) rmSync(tempDir, { recursive: true, force: true });
-      resolve({ code, signal: sig });
-    };
-    if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode, child.signalCode);
-    const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('exit', (code, sig) => {
-      clearTimeout(kill);
-      done(code, sig);
-    });
-    child.kill(signal);
+export async function adminCall(adminUrl: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(`${adminUrl}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
+  const text = await res.text();
+  return { status: res.status, body: text === '' ? null : JSON.parse(text), headers: res.headers };
 }
 
 /** Create an api_key agent and return its key. */

@@ -75,13 +75,16 @@ test('a quota change takes effect at once, without a publish', async () => {
 
 test('two gateway nodes sharing Redis: the limit holds for the sum', async () => {
   const agent = `shared-${randomUUID().slice(0, 8)}`; // keys in the shared Redis are this run's only
-  const args = ['--allow-internal', '127.0.0.1/32', '--workers', '2', '--quota-backend', 'redis://127.0.0.1:6379/0'];
+  // A generous timeout: this test is about the shared bound, not the fail mode (redis-outage.test.ts).
+  const args = ['--allow-internal', '127.0.0.1/32', '--workers', '2', '--quota-backend', 'redis://127.0.0.1:6379/0', '--quota-timeout', '5s'];
   const nodes = await Promise.all([startServe({ args }), startServe({ args })]);
   try {
     const nodeKeys = await Promise.all(nodes.map((node) => setUp(node, { [agent]: { rps_limit: 10, rpm_limit: 1000, mode: 'hard_stop' } })));
     const results = await Promise.all(nodes.map((node, i) =>
       burst({ proxyPort: node.proxyPort, auth: `${agent}:${nodeKeys[i]![agent]}`, url: `http://127.0.0.1:${origin.port}/r`, count: 100 })));
     const allowed = results.flatMap((r) => r.statuses).filter((s) => s === 200).length;
+    const refusals = nodes.flatMap((node) => node.audit()).filter((e) => e.decision === 'rate_limited');
+    assert.ok(refusals.every((e) => e.reason === `rate limit rps_limit 10 exceeded for agent \`${agent}\``), 'refused by the limit, not by the backend');
     const bound = allowedBound(10, Math.max(...results.map((r) => r.spanMs)));
     if (bound.exact) assert.equal(allowed, 10);
     else assert.ok(allowed >= 10 && allowed <= bound.max, `${allowed} allowed`);

@@ -64,7 +64,10 @@ function openAuditStream(reply: FastifyReply, options: AuditStreamRouteOptions &
   const unsubscribe = options.control.onAudit((events) => {
     for (const event of events) if (options.filter(event)) stream.send(event);
   });
+  let finished = false;
   const finish = (endOutput: boolean): void => {
+    if (finished) return;
+    finished = true;
     unsubscribe();
     options.waiters.delete(endStream);
     stream.close({ endOutput });

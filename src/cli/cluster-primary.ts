@@ -1,0 +1,159 @@
+// The primary of a gateway cluster (`serve` or `gateway` with --workers N): forks N gateway
+// workers on one port, relays bundles to them, takes their audit events and quota questions,
+// restarts a worker that dies, and aggregates their metrics. Where bundles come from and where
+// audit goes is the hub's business (the local control plane, or a remote one).
+import cluster, { type Worker } from 'node:cluster';
+import type { AuditEvent, SignedBundle } from '../core/index.js';
+import type { Config } from '../config/index.js';
+import { renderAggregated, type Logger, type Metrics, type MetricsSnapshot } from '../observe/index.js';
+import { answerQuotaRequest, isQuotaRequest, type AlertLimit, type Limiter } from '../quota/index.js';
+import { isWorkerMessage, type PrimaryToWorker, type WorkerToPrimary } from './cluster-messages.js';
+
+export interface ClusterHub {
+  /** The verified bundle to hand a new worker; null while there is none yet. */
+  currentBundle(): SignedBundle | null;
+  onBundle(listener: (bundle: SignedBundle) => void): () => void;
+  enqueueAudit(event: AuditEvent): boolean;
+  reportQuotaAlert(agentId: string, limit: AlertLimit, note: string): void;
+}
+
+export interface ClusterHandle {
+  /** Resolves with the proxy port once every worker listens. */
+  readonly listening: Promise<number>;
+  readiness(): { ok: boolean; detail: string };
+  metrics(): Promise<{ contentType: string; body: string }>;
+  /** Ask every worker to drain, wait for them, cut what is left after the grace. */
+  stop(graceMs: number): Promise<void>;
+}
+
+interface WorkerState {
+  port: number | null;
+  bundleVersion: number;
+}
+
+const RESTART_DELAY_MS = 1_000;
+const METRICS_TIMEOUT_MS = 1_000;
+
+export function startCluster(options: { config: Config; logger: Logger; metrics: Metrics; hub: ClusterHub; limiter: Limiter }): ClusterHandle {
+  const { config, logger, hub } = options;
+  const states = new Map<Worker, WorkerState>();
+  const metricsReplies = new Map<number, (snapshot: MetricsSnapshot) => void>();
+  let stopping = false;
+  const unsubscribe = hub.onBundle((bundle) => {
+    for (const worker of states.keys()) tell(worker, { type: 'clawgress:bundle', bundle });
+  });
+  const listening = new Promise<number>((resolve) => {
+    cluster.on('message', (worker: Worker, message: unknown) => {
+      if (isQuotaRequest(message)) {
+        void answerQuotaRequest(options.limiter, message).then((reply) => worker.isConnected() && worker.send(reply));
+      } else if (isWorkerMessage(message)) {
+        onWorkerMessage({ hub, states, metricsReplies, worker }, message);
+      }
+      const ports = [...states.values()].map((s) => s.port);
+      if (ports.length === config.workers && ports.every((p) => p !== null)) resolve(ports[0] as number);
+    });
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    const port = states.get(worker)?.port;
+    states.delete(worker);
+    if (stopping) return;
+    if (port === null || port === undefined) {
+      logger.fatal({ code, signal }, 'a gateway worker failed to start');
+      process.exit(1);
+    }
+    logger.error({ code, signal, pid: worker.process.pid }, 'gateway worker exited: starting a new one');
+    setTimeout(() => !stopping && fork(states), RESTART_DELAY_MS);
+  });
+  for (let i = 0; i < config.workers; i++) fork(states);
+  return {
+    listening,
+    readiness: () => workersReady(states, config.workers),
+    metrics: () => collectMetrics(options.metrics, states, metricsReplies),
+    stop: async (graceMs) => {
+      stopping = true;
+      unsubscribe();
+      await stopWorkers(states, graceMs);
+    },
+  };
+}
+
+function fork(states: Map<Worker, WorkerState>): void {
+  states.set(cluster.fork(), { port: null, bundleVersion: 0 });
+}
+
+function tell(worker: Worker, message: PrimaryToWorker): void {
+  if (worker.isConnected()) worker.send(message);
+}
+
+function onWorkerMessage(
+  ctx: { hub: ClusterHub; states: Map<Worker, WorkerState>; metricsReplies: Map<number, (s: MetricsSnapshot) => void>; worker: Worker },
+  message: WorkerToPrimary,
+): void {
+  const state = ctx.states.get(ctx.worker);
+  switch (message.type) {
+    case 'clawgress:bundle-request': {
+      const bundle = ctx.hub.currentBundle();
+      // None yet: the worker gets the first one with everybody else, when it arrives.
+      if (bundle !== null) tell(ctx.worker, { type: 'clawgress:bundle', bundle });
+      return;
+    }
+    case 'clawgress:listening':
+      if (state) state.port = message.port;
+      return;
+    case 'clawgress:bundle-applied':
+      if (state) state.bundleVersion = Math.max(state.bundleVersion, message.version);
+      return;
+    case 'clawgress:audit':
+      // Drops (the node's queue full) are counted by the queue itself.
+      for (const event of message.events) ctx.hub.enqueueAudit(event);
+      return;
+    case 'clawgress:quota-alert':
+      return ctx.hub.reportQuotaAlert(message.agent_id, message.limit, message.note);
+    case 'clawgress:metrics':
+      ctx.metricsReplies.get(message.id)?.(message.metrics as MetricsSnapshot);
+      return;
+  }
+}
+
+function workersReady(states: Map<Worker, WorkerState>, expected: number): { ok: boolean; detail: string } {
+  const behind = [...states.values()].filter((s) => s.port === null || s.bundleVersion < 1);
+  const versions = [...states.values()].map((s) => s.bundleVersion).join(',');
+  return { ok: states.size === expected && behind.length === 0, detail: `${states.size}/${expected} workers, bundle versions [${versions}]` };
+}
+
+let nextMetricsId = 0;
+
+async function collectMetrics(
+  metrics: Metrics,
+  states: Map<Worker, WorkerState>,
+  replies: Map<number, (snapshot: MetricsSnapshot) => void>,
+): Promise<{ contentType: string; body: string }> {
+  const asks = [...states.keys()].map((worker) => new Promise<MetricsSnapshot | null>((resolve) => {
+    const id = nextMetricsId++;
+    const timer = setTimeout(() => {
+      replies.delete(id);
+      resolve(null);
+    }, METRICS_TIMEOUT_MS);
+    replies.set(id, (snapshot) => {
+      clearTimeout(timer);
+      replies.delete(id);
+      resolve(snapshot);
+    });
+    tell(worker, { type: 'clawgress:metrics-request', id });
+  }));
+  const snapshots = (await Promise.all(asks)).filter((s): s is MetricsSnapshot => s !== null);
+  return renderAggregated(metrics, snapshots);
+}
+
+async function stopWorkers(states: Map<Worker, WorkerState>, graceMs: number): Promise<void> {
+  const exits = [...states.keys()].map((worker) => new Promise<void>((resolve) => {
+    if (worker.isDead()) return resolve();
+    worker.once('exit', () => resolve());
+    tell(worker, { type: 'clawgress:shutdown' });
+  }));
+  const deadline = setTimeout(() => {
+    for (const worker of states.keys()) worker.process.kill('SIGKILL');
+  }, graceMs + 5_000);
+  await Promise.all(exits);
+  clearTimeout(deadline);
+}

@@ -1,0 +1,72 @@
+// Start a real `bin/clawgress <command>` process, wait for its banner, read its stdout (audit
+// JSON lines) and stderr, and stop it by PID.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { AuditEvent } from '../../src/core/index.js';
+
+export const BIN = resolve(import.meta.dirname, '../../bin/clawgress');
+
+export interface ClawgressProcess {
+  readonly child: ChildProcess;
+  readonly banner: RegExpExecArray;
+  stdout(): string;
+  stderr(): string;
+  audit(): AuditEvent[];
+  waitFor<T>(probe: () => T | null, timeoutMs?: number): Promise<T>;
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export async function spawnClawgress(options: {
+  command: string;
+  args: readonly string[];
+  env?: Readonly<Record<string, string>>;
+  banner: RegExp;
+  onStopped?: () => void;
+}): Promise<ClawgressProcess> {
+  const child = spawn(process.execPath, [BIN, options.command, ...options.args], {
+    env: { PATH: process.env['PATH'] ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const waitFor = <T>(probe: () => T | null, timeoutMs = 15_000): Promise<T> => waitUntil(probe, child, () => err, timeoutMs);
+  const banner = await waitFor(() => options.banner.exec(err));
+  return {
+    child,
+    banner,
+    stdout: () => out,
+    stderr: () => err,
+    audit: () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as AuditEvent),
+    waitFor,
+    stop: (signal = 'SIGTERM') => stopChild(child, signal, options.onStopped),
+  };
+}
+
+async function waitUntil<T>(probe: () => T | null, child: ChildProcess, log: () => string, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== null) return value;
+    if (child.exitCode !== null) throw new Error(`clawgress exited with ${child.exitCode}:\n${log()}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for clawgress:\n${log()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function stopChild(child: ChildProcess, signal: NodeJS.Signals, onStopped?: () => void): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolveStop) => {
+    const done = (code: number | null, sig: NodeJS.Signals | null): void => {
+      onStopped?.();
+      resolveStop({ code, signal: sig });
+    };
+    if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode, child.signalCode);
+    const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', (code, sig) => {
+      clearTimeout(kill);
+      done(code, sig);
+    });
+    child.kill(signal);
+  });
+}
