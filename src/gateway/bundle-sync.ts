@@ -19,6 +19,8 @@ export interface BundleSyncOptions {
   readonly logger: Logger;
   /** Seconds the control plane may hold a poll open (default 30). */
   readonly waitSeconds?: number;
+  /** Pause after a refused bundle before asking again (default 5 s). */
+  readonly refusedBackoffMs?: number;
 }
 
 const MIN_BACKOFF_MS = 250;
@@ -57,7 +59,9 @@ export class BundleSync {
         this.#reachable = true;
         backoff = MIN_BACKOFF_MS;
         // A refused bundle (older, tampered) would come back at once on the next poll: wait.
-        if (outcome === 'refused') await sleep(MAX_BACKOFF_MS, undefined, { signal: this.#abort.signal }).catch(() => undefined);
+        if (outcome === 'refused') {
+          await sleep(this.#options.refusedBackoffMs ?? MAX_BACKOFF_MS, undefined, { signal: this.#abort.signal }).catch(() => undefined);
+        }
       } catch (error) {
         if (this.#abort.signal.aborted) break;
         if (this.#reachable || backoff === MIN_BACKOFF_MS) {
