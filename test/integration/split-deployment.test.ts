@@ -178,3 +178,23 @@ test('a tampered bundle on disk is refused, logged and counted, and the gateway 
   await eventually('gw-2 ready with the control plane\'s bundle', async () => (await readiness(restarted)).status === 200, 10_000);
   assert.equal(await through(restarted, 'GET', '/secret/w'), 403, 'the tampered allow-everything bundle was never applied');
 });
+
+test('a gateway with no bundle yet (control plane unreachable, empty disk) is alive but not ready', async () => {
+  const gw = await startGateway({
+    name: 'gw-1',
+    pki,
+    controlPlane: { url: `https://127.0.0.1:${await freePort()}`, dataDir: cpDataDir },
+    dataDir: mkdtempSync(join(tmpdir(), 'clawgress-empty-')),
+    proxyPort: await freePort(),
+    healthPort: await freePort(),
+  });
+  try {
+    assert.equal((await fetch(`${gw.healthUrl}/healthz`)).status, 200);
+    const ready = await readiness(gw);
+    assert.equal(ready.status, 503);
+    assert.equal(ready.body.checks.policy_bundle, 'no verified policy bundle yet');
+    assert.equal(await through(gw, 'GET', '/nothing'), 503, 'no bundle, no enforcement decision: refused');
+  } finally {
+    await gw.stop();
+  }
+});
