@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import { systemClock, type SignedBundle } from '../core/index.js';
-import { AuditQueue, createHttpSink, createJsonLinesSink, type AuditSink } from '../audit/index.js';
+import { AuditQueue, createHttpSink, createJsonLinesSink, withLinger, type AuditSink } from '../audit/index.js';
 import { formatHostPort, loadConfig, type Config } from '../config/index.js';
 import { applyAndReport, BundleHolder, BundleSync, quotaAlertLogger, readCachedBundle, writeCachedBundle, type Gateway } from '../gateway/index.js';
 import { createHealth, createHealthServer, createLogger, createMetrics, type Logger, type Metrics } from '../observe/index.js';
@@ -66,7 +66,7 @@ function createDispatcher(config: Config): Agent {
 
 function createAuditQueue(config: Config, metrics: Metrics, logger: Logger, dispatcher: Agent): AuditQueue {
   const sinks: AuditSink[] = [
-    createHttpSink({
+    withLinger(createHttpSink({
       baseUrl: config.controlPlane as string,
       dispatcher,
       timeoutMs: 10_000,
@@ -74,9 +74,9 @@ function createAuditQueue(config: Config, metrics: Metrics, logger: Logger, disp
         metrics.auditDropped.inc({ sink: 'control_plane', reason: 'rejected' }, count);
         logger.error({ count, status }, `audit batch refused by the control plane: ${message}`);
       },
-    }),
+    }), 50),
   ];
-  if (config.auditStdout) sinks.push(createJsonLinesSink(process.stdout, 'stdout'));
+  if (config.auditStdout) sinks.push(withLinger(createJsonLinesSink(process.stdout, 'stdout'), 20));
   const queue = new AuditQueue({
     sinks,
     capacity: config.auditQueueSize,

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { systemClock, type AuditEvent } from '../core/index.js';
-import { AuditQueue, createJsonLinesSink, type AuditSink } from '../audit/index.js';
+import { AuditQueue, createJsonLinesSink, withLinger, type AuditSink } from '../audit/index.js';
 import type { Config } from '../config/index.js';
 import { createControlPlane, type ControlPlane } from '../control/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
@@ -60,6 +60,8 @@ export async function stopControlSide(side: ControlSide, graceMs: number): Promi
   await side.store.close();
 }
 
+const SINK_LINGER_MS = 20;
+
 // A full queue drops on every request; one alert line per sink every 10 s says how many.
 const DROP_ALERT_INTERVAL_MS = 10_000;
 
@@ -80,8 +82,9 @@ function dropAlerter(logger: Logger): (sink: string, reason: string, count: numb
 
 function createAuditQueue(config: Config, metrics: Metrics, logger: Logger, control: ControlPlane): AuditQueue {
   const warnDropped = dropAlerter(logger);
-  const sinks: AuditSink[] = [{ name: 'store', write: async (batch: readonly AuditEvent[]) => void (await control.appendAudit(batch)) }];
-  if (config.auditStdout) sinks.push(createJsonLinesSink(process.stdout, 'stdout'));
+  // Under load, one transaction and one stdout write carry a batch of events (see withLinger).
+  const sinks: AuditSink[] = [withLinger({ name: 'store', write: async (batch: readonly AuditEvent[]) => void (await control.appendAudit(batch)) }, SINK_LINGER_MS)];
+  if (config.auditStdout) sinks.push(withLinger(createJsonLinesSink(process.stdout, 'stdout'), SINK_LINGER_MS));
   const queue = new AuditQueue({
     sinks,
     capacity: config.auditQueueSize,

@@ -71,9 +71,14 @@ export const systemLookup: Lookup = async (host) => {
   return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
 
+// Classifying an address builds a SocketAddress per BlockList check; the answer for an address
+// never changes for one guard, so it is kept (bounded: cleared when it grows past this).
+const CLASSIFIED_CACHE_SIZE = 10_000;
+
 export class AddressGuard {
   readonly #allowed: BlockList;
   readonly #lookup: Lookup;
+  readonly #classified = new Map<string, boolean>();
 
   constructor(options: { allowInternal: readonly string[]; lookup?: Lookup }) {
     const v4 = options.allowInternal.filter((c) => isIP(c.split('/')[0] ?? '') === 4);
@@ -84,6 +89,16 @@ export class AddressGuard {
 
   /** True when the address is internal and no --allow-internal range opens it. */
   isForbidden(address: string): boolean {
+    let forbidden = this.#classified.get(address);
+    if (forbidden === undefined) {
+      forbidden = this.#classifyAddress(address);
+      if (this.#classified.size >= CLASSIFIED_CACHE_SIZE) this.#classified.clear();
+      this.#classified.set(address, forbidden);
+    }
+    return forbidden;
+  }
+
+  #classifyAddress(address: string): boolean {
     const v4 = isIP(address) === 6 ? embeddedV4(address) : address;
     const [addr, type] = v4 === null ? [address, 'ipv6' as const] : [v4, 'ipv4' as const];
     return internalList.check(addr, type) && !this.#allowed.check(addr, type);

@@ -31,7 +31,7 @@ describe('BundleSync', () => {
     const rogue = generateSigningKeys();
     const sign = (version: number, keys = trusted, action: 'allow' | 'deny' = 'deny'): SignedBundle =>
       signBundle({ content: content(action), version, createdAt: '2026-01-01T00:00:00.000Z', privateKeyPem: keys.privateKeyPem });
-    const tampered = structuredClone(sign(6)) as { content: { policies: { action: string }[] } };
+    const tampered = structuredClone(sign(6)) as unknown as { content: { policies: { action: string }[] } };
     tampered.content.policies[0]!.action = 'allow';
     const answers: unknown[] = [sign(6, rogue), tampered, sign(4), sign(6)];
 

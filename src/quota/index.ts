@@ -8,6 +8,7 @@ export {
   IpcLimiter,
   answerQuotaRequest,
   isQuotaRequest,
+  type QuotaAsk,
   type QuotaChannel,
   type QuotaReplyMessage,
   type QuotaRequestMessage,

@@ -1,20 +1,21 @@
 // Worker processes of one gateway share one MemoryLimiter that lives in the primary process:
 // each worker asks it over the cluster IPC channel, so limits stay exact across workers.
-// The channel is injected (process.send / worker.send in the CLI), keeping this module pure.
+// Every question raised during one event-loop turn travels in one message and comes back in
+// one (a syscall and a serialisation per turn, not per request). The channel is injected
+// (process.send / worker.send in the CLI), keeping this module pure.
 import { type Limiter, type QuotaLimits, type QuotaVerdict } from './limiter.js';
+
+/** One question: [id, agent_id, rps, rpm]. */
+export type QuotaAsk = readonly [number, string, number, number];
 
 export interface QuotaRequestMessage {
   readonly type: 'clawgress:quota';
-  readonly id: number;
-  readonly agent_id: string;
-  readonly rps: number;
-  readonly rpm: number;
+  readonly asks: readonly QuotaAsk[];
 }
 
 export interface QuotaReplyMessage {
   readonly type: 'clawgress:quota-reply';
-  readonly id: number;
-  readonly verdict: QuotaVerdict;
+  readonly answers: readonly (readonly [number, QuotaVerdict])[];
 }
 
 export interface QuotaChannel {
@@ -32,6 +33,7 @@ export class IpcLimiter implements Limiter {
   readonly #channel: QuotaChannel;
   readonly #timeoutMs: number;
   readonly #pending = new Map<number, Pending>();
+  #outbox: QuotaAsk[] = [];
   #nextId = 0;
 
   constructor(options: { channel: QuotaChannel; timeoutMs: number }) {
@@ -48,7 +50,8 @@ export class IpcLimiter implements Limiter {
         resolve({ kind: 'unavailable', error: `no answer from the primary process within ${this.#timeoutMs} ms` });
       }, this.#timeoutMs);
       this.#pending.set(id, { resolve, timer });
-      this.#channel.send({ type: 'clawgress:quota', id, agent_id: agentId, rps: limits.rps, rpm: limits.rpm });
+      if (this.#outbox.length === 0) setImmediate(() => this.#flush());
+      this.#outbox.push([id, agentId, limits.rps, limits.rpm]);
     });
   }
 
@@ -60,13 +63,21 @@ export class IpcLimiter implements Limiter {
     }
   }
 
+  #flush(): void {
+    const asks = this.#outbox;
+    this.#outbox = [];
+    this.#channel.send({ type: 'clawgress:quota', asks });
+  }
+
   #onMessage(message: unknown): void {
     if (!isReply(message)) return;
-    const pending = this.#pending.get(message.id);
-    if (pending === undefined) return; // timed out already
-    this.#pending.delete(message.id);
-    clearTimeout(pending.timer);
-    pending.resolve(message.verdict);
+    for (const [id, verdict] of message.answers) {
+      const pending = this.#pending.get(id);
+      if (pending === undefined) continue; // timed out already
+      this.#pending.delete(id);
+      clearTimeout(pending.timer);
+      pending.resolve(verdict);
+    }
   }
 }
 
@@ -78,8 +89,9 @@ export function isQuotaRequest(message: unknown): message is QuotaRequestMessage
   return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'clawgress:quota';
 }
 
-/** The primary's side: answer one worker request from the shared limiter. */
+/** The primary's side: answer a worker's questions, in order, from the shared limiter. */
 export async function answerQuotaRequest(limiter: Limiter, request: QuotaRequestMessage): Promise<QuotaReplyMessage> {
-  const verdict = await limiter.take(request.agent_id, { rps: request.rps, rpm: request.rpm });
-  return { type: 'clawgress:quota-reply', id: request.id, verdict };
+  const answers: (readonly [number, QuotaVerdict])[] = [];
+  for (const [id, agentId, rps, rpm] of request.asks) answers.push([id, await limiter.take(agentId, { rps, rpm })]);
+  return { type: 'clawgress:quota-reply', answers };
 }
