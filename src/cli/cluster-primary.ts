@@ -64,6 +64,10 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
     logger.error({ code, signal, pid: worker.process.pid }, 'gateway worker exited: starting a new one');
     setTimeout(() => !stopping && fork(states), RESTART_DELAY_MS);
   });
+  // Workers accept connections themselves. The default round-robin makes the primary accept
+  // each one and hand it to a worker over IPC, one acknowledged hand-off at a time: a burst
+  // of new connections (500 at once) then waited seconds behind a busy primary.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   for (let i = 0; i < config.workers; i++) fork(states);
   return {
     listening,

@@ -1,6 +1,5 @@
-import type { Agent as HttpAgent } from 'node:http';
-import type { Agent as HttpsAgent } from 'node:https';
 import type { Duplex } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import type { Logger, Metrics } from '../observe/index.js';
 import type { AlertLimit } from '../quota/index.js';
 import type { QuotaEnforcement } from './pipeline.js';
@@ -25,7 +24,8 @@ export interface GatewayContext {
   readonly quota: QuotaEnforcement;
   /** Log an alert_only line (throttled to one per agent per window by whoever owns the throttle). */
   readonly reportQuotaAlert: (agentId: string, limit: AlertLimit, note: string) => void;
-  readonly upstreamAgents: { readonly http: HttpAgent; readonly https: HttpsAgent };
+  /** Pooled keep-alive connections to upstreams, per origin (checked address and port). */
+  readonly upstream: Dispatcher;
   /** Open CONNECT tunnels: the HTTP server no longer tracks them, so shutdown cuts them here. */
   readonly tunnels: Set<Duplex>;
   /** Set while shutting down: answers carry `Connection: close`. */

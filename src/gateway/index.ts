@@ -9,7 +9,7 @@ import { BundleHolder, type ApplyResult } from './bundle-holder.js';
 import type { GatewayContext, GatewayTimeouts } from './context.js';
 import type { QuotaEnforcement } from './pipeline.js';
 import { AlertThrottle, type AlertLimit } from '../quota/index.js';
-import { createProxyServer, createUpstreamAgents, drain, listen, type ClientLimits } from './server.js';
+import { createProxyServer, createUpstreamDispatcher, drain, listen, type ClientLimits } from './server.js';
 
 export { AddressGuard, type Lookup, type ResolvedAddress } from './address-guard.js';
 export { BundleHolder, type ActiveBundle, type ApplyResult } from './bundle-holder.js';
@@ -63,7 +63,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     timeouts: options.timeouts,
     quota: options.quota,
     reportQuotaAlert: options.reportQuotaAlert ?? quotaAlertLogger(options.logger, options.clock),
-    upstreamAgents: createUpstreamAgents(),
+    upstream: createUpstreamDispatcher({ connectTimeoutMs: options.timeouts.upstreamConnectMs }),
     tunnels: new Set(),
     draining: false,
   };

@@ -2,7 +2,7 @@
 // CONNECT, with the client-facing limits (header size and time, keep-alive idle) and a
 // graceful drain on shutdown.
 import http from 'node:http';
-import https from 'node:https';
+import { Agent } from 'undici';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { newRequestId } from '../core/index.js';
@@ -21,9 +21,15 @@ export interface ClientLimits {
 // Node origins and the 75 s of nginx, so the gateway, not the origin, closes an idle socket.
 const UPSTREAM_IDLE_MS = 4_000;
 
-export function createUpstreamAgents(): GatewayContext['upstreamAgents'] {
-  const options = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024, scheduling: 'lifo' as const, timeout: UPSTREAM_IDLE_MS };
-  return { http: new http.Agent(options), https: new https.Agent(options) };
+export function createUpstreamDispatcher(options: { connectTimeoutMs: number }): Agent {
+  return new Agent({
+    keepAliveTimeout: UPSTREAM_IDLE_MS,
+    keepAliveMaxTimeout: UPSTREAM_IDLE_MS,
+    connectTimeout: options.connectTimeoutMs,
+    // One request per connection at a time: no pipelining, so one slow response never holds up another.
+    pipelining: 1,
+    connections: null,
+  });
 }
 
 export function createProxyServer(ctx: GatewayContext, limits: ClientLimits): http.Server {
@@ -96,9 +102,7 @@ export function drain(ctx: GatewayContext, server: http.Server, graceMs: number)
     server.close(() => {
       clearInterval(idleSweep);
       clearTimeout(deadline);
-      ctx.upstreamAgents.http.destroy();
-      ctx.upstreamAgents.https.destroy();
-      resolve();
+      void (ctx.upstream as Agent).close().finally(resolve);
     });
     server.closeIdleConnections();
   });

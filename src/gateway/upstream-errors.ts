@@ -15,12 +15,21 @@ export function responseTimeout(authority: string, ms: number): UpstreamFailure 
   return { status: 504, metricReason: 'response_timeout', reason: `upstream \`${authority}\`: no response within ${ms} ms` };
 }
 
-export function classifyUpstreamError(authority: string, error: unknown): UpstreamFailure {
+export function classifyUpstreamError(
+  authority: string,
+  error: unknown,
+  timeouts?: { readonly upstreamConnectMs: number; readonly upstreamResponseMs: number },
+): UpstreamFailure {
   const code = (error as { code?: unknown } | null)?.code;
   const prefix = `upstream \`${authority}\``;
   switch (code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return connectTimeout(authority, timeouts?.upstreamConnectMs ?? 0);
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return responseTimeout(authority, timeouts?.upstreamResponseMs ?? 0);
     case 'ECONNREFUSED':
       return { status: 502, metricReason: 'refused', reason: `${prefix}: connection refused` };
+    case 'UND_ERR_SOCKET': // the peer closed the connection
     case 'ECONNRESET':
     case 'EPIPE':
       return { status: 502, metricReason: 'reset', reason: `${prefix}: connection reset` };
