@@ -22,8 +22,9 @@ const content = (action: 'allow' | 'deny'): BundleContent => ({
 
 describe('BundleSync', () => {
   const closers: (() => unknown)[] = [];
+  // Last opened, first closed: the sync, then its client, then the server it talks to.
   after(async () => {
-    for (const close of closers) await close();
+    for (const close of closers.reverse()) await close();
   });
 
   it('refuses wrong-key, tampered and older bundles from the network and applies only the good one', async () => {
@@ -44,14 +45,17 @@ describe('BundleSync', () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(next));
     });
     await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
-    closers.push(() => new Promise((r) => fake.close(r)));
+    closers.push(() => new Promise((r) => {
+      fake.closeAllConnections();
+      fake.close(r);
+    }));
 
     const holder = new BundleHolder({ publicKeyPem: trusted.publicKeyPem, keyHashSecret: Buffer.alloc(32), clock: new ManualClock(), jwtClockSkewSeconds: 30 });
     assert.equal(holder.apply(sign(5)).ok, true);
     const refused: string[] = [];
     const persisted: number[] = [];
     const dispatcher = new Agent({ connect: { ca: ca.certPem, cert: client.certPem, key: client.keyPem } });
-    closers.push(() => dispatcher.close());
+    closers.push(() => dispatcher.destroy());
     const sync = new BundleSync({
       baseUrl: `https://127.0.0.1:${(fake.address() as AddressInfo).port}`,
       dispatcher,
