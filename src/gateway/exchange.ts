@@ -15,7 +15,7 @@ export interface ExchangeSinks {
 const UNKNOWN_DESTINATION: Destination = { scheme: 'http', host: '', port: 0, method: '', path: '' };
 
 export class Exchange {
-  readonly requestId = newRequestId();
+  readonly requestId: string;
   readonly #sinks: ExchangeSinks;
   readonly #startWall: number;
   readonly #startMono: number;
@@ -36,6 +36,7 @@ export class Exchange {
     this.#sinks = sinks;
     this.#startWall = sinks.clock.now();
     this.#startMono = sinks.clock.monotonic();
+    this.requestId = newRequestId(this.#startWall);
   }
 
   /** Mark the moment the gateway's own work ends (request handed upstream, or answer sent):
