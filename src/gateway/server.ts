@@ -20,6 +20,7 @@ export interface ClientLimits {
 // Pooled upstream connections are closed after this idle time: below the 5 s keep-alive of
 // Node origins and the 75 s of nginx, so the gateway, not the origin, closes an idle socket.
 const UPSTREAM_IDLE_MS = 4_000;
+const UPSTREAM_CONNECTIONS_PER_ORIGIN = 256;
 
 export function createUpstreamDispatcher(options: { connectTimeoutMs: number }): Agent {
   return new Agent({
@@ -28,7 +29,9 @@ export function createUpstreamDispatcher(options: { connectTimeoutMs: number }):
     connectTimeout: options.connectTimeoutMs,
     // One request per connection at a time: no pipelining, so one slow response never holds up another.
     pipelining: 1,
-    connections: null,
+    // Per origin and worker: more requests than this wait for a free connection instead of
+    // opening one socket (and its buffers) each; a browser uses 6.
+    connections: UPSTREAM_CONNECTIONS_PER_ORIGIN,
   });
 }
 
