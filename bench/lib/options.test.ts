@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseOptions } from './options.js';
+
+test('options: defaults, levels, and one clear line per mistake', () => {
+  const parsed = parseOptions([]);
+  assert.ok(parsed.ok && parsed.options !== null);
+  assert.deepEqual(parsed.options.conns, [1, 50, 500, 2000]);
+  assert.equal(parsed.options.rate, 2000);
+  assert.equal(parsed.options.squid, null);
+  const custom = parseOptions(['--conns', '1,50', '--duration', '3s', '--no-squid', '--workers', '2', '--soak', '5m']);
+  assert.ok(custom.ok && custom.options !== null);
+  assert.deepEqual([custom.options.conns, custom.options.durationS, custom.options.squid, custom.options.workers, custom.options.soakS], [[1, 50], 3, false, 2, 300]);
+  assert.deepEqual(parseOptions(['--conns', '1,x']), { ok: false, error: '--conns: `x` is not an integer >= 1' });
+  assert.deepEqual(parseOptions(['--duration', 'soon']), { ok: false, error: '--duration: `soon` is not a duration like 10s or 2m' });
+  assert.equal(parseOptions(['--bogus']).ok, false);
+});

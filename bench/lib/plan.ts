@@ -1,0 +1,79 @@
+// The order of runs: warm-up, then every closed-loop level with the targets interleaved
+// (direct, clawgress, squid at c=1, then all of them at c=50, ...), so a noisy stretch of
+// machine time hits every target; then the open-loop round at the nominal rate.
+
+import type { Environment } from './environment.js';
+import { measure } from './measure.js';
+import { waitUntilIdle } from './net-stats.js';
+import type { BenchOptions } from './options.js';
+import { runOpenLoop } from './open-loop-runner.js';
+import { rowFromOpenLoop, rowFromWrk, type Row } from './rows.js';
+import { requestLineFor, type Target } from './targets.js';
+import { runWrk } from './wrk.js';
+
+export interface PlanContext {
+  readonly env: Environment;
+  readonly options: BenchOptions;
+  readonly log: (line: string) => void;
+  /** Called with every row as soon as it is measured (results.jsonl grows during the run). */
+  readonly onRow: (row: Row) => void;
+}
+
+const WARMUP_CONNS = 50;
+
+export async function warmUp({ env, options, log }: PlanContext): Promise<void> {
+  if (options.warmupS === 0) return;
+  const levels = [...options.conns, options.rate > 0 ? options.openConns : 0, options.soakS === null ? 0 : options.soakConns];
+  const conns = Math.min(WARMUP_CONNS, Math.max(1, ...levels));
+  for (const target of env.targets) {
+    log(`warm-up ${target.name} c=${conns} ${options.warmupS} s`);
+    await runWrk({ target, line: requestLineFor(target, env.originPort, options.body), conns, durationS: options.warmupS, timeoutS: options.timeoutS });
+    await waitUntilIdle(target.port);
+  }
+}
+
+async function closedLoopRow(context: PlanContext, target: Target, conns: number): Promise<Row> {
+  const { env, options } = context;
+  const line = requestLineFor(target, env.originPort, options.body);
+  const measured = await measure(target, () => runWrk({ target, line, conns, durationS: options.durationS, timeoutS: options.timeoutS }));
+  return rowFromWrk({ target: target.name, body: options.body, conns }, measured);
+}
+
+async function openLoopRow(context: PlanContext, target: Target): Promise<Row> {
+  const { env, options } = context;
+  const line = requestLineFor(target, env.originPort, options.body);
+  const run = {
+    target, line, conns: options.openConns, rate: options.rate,
+    durationS: options.durationS, warmupS: options.warmupS, timeoutS: options.timeoutS,
+  };
+  const measured = await measure(target, (window) => runOpenLoop(run, window));
+  return rowFromOpenLoop({ target: target.name, body: options.body, conns: options.openConns, rate: options.rate }, measured);
+}
+
+function describe(row: Row): string {
+  const p = (value: number | null): string => (value === null ? '-' : value.toFixed(3));
+  return `${row.req_per_s.toFixed(0)} req/s, p50 ${p(row.p50_ms)} p99 ${p(row.p99_ms)} ms, ${row.errors} errors`;
+}
+
+export async function runPlan(context: PlanContext): Promise<Row[]> {
+  const { env, options, log, onRow } = context;
+  const rows: Row[] = [];
+  const total = (options.conns.length + (options.rate > 0 ? 1 : 0)) * env.targets.length;
+  const record = async (label: string, target: Target, measureRow: () => Promise<Row>): Promise<void> => {
+    log(`[${rows.length + 1}/${total}] ${target.name} ${label} ${options.durationS} s`);
+    const row = await measureRow();
+    rows.push(row);
+    onRow(row);
+    log(`  ${describe(row)}`);
+    await waitUntilIdle(target.port);
+  };
+  for (const conns of options.conns) {
+    for (const target of env.targets) await record(`closed c=${conns}`, target, () => closedLoopRow(context, target, conns));
+  }
+  if (options.rate > 0) {
+    for (const target of env.targets) {
+      await record(`open ${options.openConns} conns @ ${options.rate}/s`, target, () => openLoopRow(context, target));
+    }
+  }
+  return rows;
+}

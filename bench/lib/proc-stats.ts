@@ -1,0 +1,112 @@
+// CPU time and memory of a process tree, read from /proc (Linux only), like the shared
+// harness: utime+stime of every process (all threads), VmRSS summed over the processes.
+
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+export const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** Fields after `pid (comm) `; comm may hold spaces and parentheses, so split after the last `)`. */
+function statFields(pid: number | 'self'): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null; // the process has exited
+  }
+}
+
+/** `rootPid` and every live descendant (a cluster primary and its workers). */
+export function processTree(rootPid: number): number[] {
+  const childrenOf = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statFields(Number(entry));
+    if (fields === null) continue;
+    const parent = Number(fields[1]);
+    childrenOf.set(parent, [...(childrenOf.get(parent) ?? []), Number(entry)]);
+  }
+  const tree: number[] = [];
+  const queue = [rootPid];
+  while (queue.length > 0) {
+    const pid = queue.shift() as number;
+    tree.push(pid);
+    queue.push(...(childrenOf.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/** utime + stime in seconds, summed over `pids` (exited ones count 0). */
+export function cpuSeconds(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    const fields = statFields(pid);
+    // fields[11] is utime, fields[12] stime (stat fields 14 and 15)
+    if (fields !== null) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * CPU time of this process's children that have exited and been waited for (cutime + cstime).
+ * Read before and after one load generator runs, the difference is that generator's CPU.
+ */
+export function reapedChildrenCpuSeconds(): number {
+  const fields = statFields('self');
+  return fields === null ? 0 : (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS_PER_SECOND;
+}
+
+function rssOf(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0; // exited between listing and reading
+  }
+}
+
+export function rssKib(pids: readonly number[]): number {
+  return pids.reduce((total, pid) => total + rssOf(pid), 0);
+}
+
+export interface RssSample {
+  readonly atMs: number;
+  readonly kib: number;
+  /** Each process's share, root first (a cluster primary, then its workers). */
+  readonly perProcessKib: readonly number[];
+}
+
+/** Samples the summed RSS of a process tree on a timer; the tree is re-read each time. */
+export class RssSampler {
+  readonly samples: RssSample[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  #rootPid: number;
+  #startedAt = 0;
+
+  constructor(rootPid: number) {
+    this.#rootPid = rootPid;
+  }
+
+  start(intervalMs: number): void {
+    this.#startedAt = Date.now();
+    this.#sample();
+    this.#timer = setInterval(() => this.#sample(), intervalMs);
+  }
+
+  stop(): RssSample[] {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    this.#sample();
+    return this.samples;
+  }
+
+  get peakKib(): number {
+    return this.samples.reduce((peak, sample) => Math.max(peak, sample.kib), 0);
+  }
+
+  #sample(): void {
+    const perProcessKib = processTree(this.#rootPid).map(rssOf);
+    const kib = perProcessKib.reduce((total, value) => total + value, 0);
+    this.samples.push({ atMs: Date.now() - this.#startedAt, kib, perProcessKib });
+  }
+}

@@ -1,0 +1,86 @@
+// The results as a Markdown table (printed, written to results.md, pasted into README.md).
+
+import type { Machine } from './machine.js';
+import type { Row } from './rows.js';
+
+export interface RunSettings {
+  readonly durationS: number | null; // null: no level runs (a soak only)
+  readonly warmupS: number;
+  readonly origin: string;
+  readonly workers: string;
+  readonly auditTo: string;
+  readonly bundle: string;
+}
+
+export function formatMs(value: number | null): string {
+  if (value === null) return '-';
+  const size = Math.abs(value);
+  if (size < 1) return value.toFixed(3);
+  if (size < 10) return value.toFixed(2);
+  if (size < 100) return value.toFixed(1);
+  return value.toFixed(0);
+}
+
+const formatNumber = (value: number | null, digits = 0): string => (value === null ? '-' : value.toFixed(digits));
+
+function loadOf(row: Row): string {
+  return row.mode === 'closed' ? `closed c=${row.conns}` : `open ${row.conns} conns @ ${row.rate}/s`;
+}
+
+const COLUMNS = ['load', 'target', 'req/s', 'p50', 'p90', 'p99', 'max', 'errors', '+p50', '+p99', 'cpu%', 'cpu µs/req', 'peak RSS MiB', 'gen cpu%'];
+const RIGHT = new Set(COLUMNS.slice(2));
+
+function cellsOf(row: Row): string[] {
+  return [
+    loadOf(row), row.target, formatNumber(row.req_per_s), formatMs(row.p50_ms), formatMs(row.p90_ms),
+    formatMs(row.p99_ms), formatMs(row.max_ms), String(row.errors), formatMs(row.added_p50_ms),
+    formatMs(row.added_p99_ms), formatNumber(row.cpu_pct), formatNumber(row.cpu_us_per_req),
+    formatNumber(row.peak_rss_mib), formatNumber(row.generator_cpu_pct),
+  ];
+}
+
+export function markdownTable(rows: readonly Row[]): string {
+  const lines = [`| ${COLUMNS.join(' | ')} |`, `| ${COLUMNS.map((name) => (RIGHT.has(name) ? '---:' : '---')).join(' | ')} |`];
+  for (const row of rows) lines.push(`| ${cellsOf(row).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+export function headerOf(machine: Machine, settings: RunSettings): string {
+  const tools = Object.entries(machine.tools).map(([name, version]) => `${name} ${version}`).join(', ');
+  return [
+    `Run ${machine.date} on ${machine.cores} cores (${machine.cpu}), ${machine.memory_gib} GiB, ` +
+      `kernel ${machine.kernel}, Node ${machine.node}, load average at start ${machine.load_average}; commit ${machine.commit}.`,
+    `${tools}; origin ${settings.origin}; ${settings.durationS === null ? 'soak only' : `${settings.durationS} s per run`}, ` +
+      `warm-up ${settings.warmupS} s per target; ` +
+      `clawgress serve with ${settings.workers}, audit to ${settings.auditTo}; bundle: ${settings.bundle}.`,
+  ].join('\n');
+}
+
+export const TABLE_NOTES = [
+  'Latency in ms. closed: wrk -t1 with c keep-alive connections (latency from request written, with wrk 4.1\'s',
+  'coordinated-omission correction; max uncorrected). open: bench/open-loop.ts sends at a fixed total rate over',
+  'the connections and measures each request from the time it was due (that includes the generator\'s own timer',
+  'lateness, ~0.5 ms on average, alike for every target). +p50/+p99: target minus direct, same load, same run.',
+  'errors: status >= 400 and socket errors/timeouts. cpu%: the target\'s processes (all of them)',
+  'as % of one core; cpu µs/req: that CPU per completed request; peak RSS: summed over the target\'s processes,',
+  'sampled every 200 ms. gen cpu%: the load generator\'s CPU. Everything shares the same cores: compare rows',
+  'within one run, not across runs or machines.',
+].join('\n');
+
+// Node timers fire up to ~1 ms late, so some send lag is normal (and the same for every target).
+const SEND_LAG_NOTE_MS = 5;
+
+export function notesOf(rows: readonly Row[]): string[] {
+  const notes: string[] = [];
+  for (const row of rows) {
+    if (row.listen_overflows > 0) {
+      notes.push(`${loadOf(row)} ${row.target}: ${row.listen_overflows} listen-queue overflows (each dropped connect waits >= 1 s for a SYN retry)`);
+    }
+    const lag = row.open_loop?.send_lag_p99_ms;
+    if (lag !== undefined && lag !== null && lag > SEND_LAG_NOTE_MS) {
+      notes.push(`${loadOf(row)} ${row.target}: the generator sent late (send lag p99 ${formatMs(lag)} ms), which the latency includes`);
+    }
+    if (row.open_loop?.first_error) notes.push(`${loadOf(row)} ${row.target}: first error: ${row.open_loop.first_error}`);
+  }
+  return notes;
+}

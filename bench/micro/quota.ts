@@ -1,0 +1,75 @@
+// What the rate-limit check adds per request, per backend:
+//   memory: MemoryLimiter.take in this process (the single-process gateway's cost);
+//   ipc:    IpcLimiter to a forked process holding the MemoryLimiter (a cluster worker's cost);
+//   redis:  RedisLimiter.take, one Lua round trip (the multi-node cost); skipped without Redis.
+// Each: sequential calls (latency per check), and 64 in flight (throughput) in the note. Over
+// 1,000 agents with limits high enough that every call admits (the common, costliest path).
+
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { systemClock } from '../../src/core/index.js';
+import { IpcLimiter, MemoryLimiter, RedisLimiter, type Limiter } from '../../src/quota/index.js';
+import { timeAsync, timeSync, type MicroResult } from './timing.js';
+
+const LIMITS = { rps: 1_000_000, rpm: 60_000_000 };
+const AGENTS = Array.from({ length: 1_000 }, (_, i) => `agent-${i}`);
+const agentFor = (n: number): string => AGENTS[n % AGENTS.length] as string;
+
+async function inFlightRate(limiter: Limiter, count: number, width: number): Promise<number> {
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < count) await limiter.take(agentFor(next++), LIMITS);
+  }));
+  return count / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+async function asyncBackend(name: string, limiter: Limiter, note: string): Promise<MicroResult> {
+  const ns = await timeAsync(5_000, (n) => limiter.take(agentFor(n), LIMITS));
+  const rate = await inFlightRate(limiter, 50_000, 64);
+  return { group: 'quota take()', name, ns_per_op: ns, note: `${note}; 64 in flight: ${Math.round(rate).toLocaleString('en')}/s` };
+}
+
+function ipcLimiter(): { limiter: Limiter; stop: () => void } {
+  const child = fork(new URL('./quota-primary.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'] });
+  const limiter = new IpcLimiter({
+    timeoutMs: 1_000,
+    channel: { send: (message) => child.send(message), onMessage: (listener) => child.on('message', listener) },
+  });
+  return { limiter, stop: () => child.kill() };
+}
+
+/** The client connects in the background and refuses commands until then: give it 2 s. */
+async function connected(redis: RedisLimiter): Promise<boolean> {
+  for (let tries = 0; tries < 20; tries++) {
+    if ((await redis.take('probe', LIMITS)).kind !== 'unavailable') return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+async function redisRow(url: string): Promise<MicroResult> {
+  const redis = new RedisLimiter({ url, timeoutMs: 1_000, prefix: `clawgress-bench:${randomUUID()}` });
+  try {
+    if (!(await connected(redis))) {
+      return { group: 'quota take()', name: 'redis', ns_per_op: NaN, note: `skipped: no redis at ${url}` };
+    }
+    return await asyncBackend('redis', redis, `${url}, one Lua call per check`);
+  } finally {
+    await redis.close();
+  }
+}
+
+export async function quotaBenchmarks(redisUrl: string): Promise<MicroResult[]> {
+  const memory = new MemoryLimiter({ clock: systemClock });
+  const memoryNs = timeSync(200_000, (n) => memory.take(agentFor(n), LIMITS));
+  const results: MicroResult[] = [{ group: 'quota take()', name: 'memory', ns_per_op: memoryNs, note: 'sliding log, in process' }];
+  const ipc = ipcLimiter();
+  try {
+    results.push(await asyncBackend('ipc (cluster worker)', ipc.limiter, 'to a forked MemoryLimiter'));
+  } finally {
+    ipc.stop();
+  }
+  results.push(await redisRow(redisUrl));
+  return results;
+}
