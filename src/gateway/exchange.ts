@@ -24,10 +24,12 @@ export class Exchange {
 
   identity: Identity | null = null;
   destination: Destination = UNKNOWN_DESTINATION;
+  // Until a verdict says otherwise: nothing was forwarded. An agent that hangs up before its
+  // verdict arrives (an uncached JWT, a DNS lookup) leaves exactly this record.
   decision: DecisionKind = 'deny';
   policyId: string | null = null;
   bundleVersion: number | null = null;
-  reason = '';
+  reason = 'the agent closed the connection before a decision was made';
   status: number | null = null;
   bytesIn = 0;
   bytesOut = 0;

@@ -4,6 +4,9 @@
 //   bySuffix  "example.com"     ─► [p9, p4, p1]    from `*.example.com`
 //   anyHost                     ─► [p3, p5]        policies without a domains rule
 //
+// and each list is split again by identity rule (policy-list.ts), so the policies of other
+// agents and teams are never read.
+//
 // A request for a.b.example.com reads byHost["a.b.example.com"], bySuffix["b.example.com"],
 // bySuffix["example.com"], bySuffix["com"] and anyHost: one map lookup per label.
 // INVARIANT: every list is sorted in decision order (comparePolicies), so the first
@@ -12,6 +15,7 @@
 import type { Policy, PolicyAction, PolicyDecision } from '../core/index.js';
 import { checkPolicy } from './check-policy.js';
 import { parseDomainRule } from './host.js';
+import { PolicyList } from './policy-list.js';
 
 export interface PolicyIndex {
   /** How many enabled policies the index holds. */
@@ -38,16 +42,16 @@ export interface CompiledPolicy {
 
 interface IndexParts {
   readonly size: number;
-  readonly byHost: ReadonlyMap<string, readonly CompiledPolicy[]>;
-  readonly bySuffix: ReadonlyMap<string, readonly CompiledPolicy[]>;
-  readonly anyHost: readonly CompiledPolicy[];
+  readonly byHost: ReadonlyMap<string, PolicyList>;
+  readonly bySuffix: ReadonlyMap<string, PolicyList>;
+  readonly anyHost: PolicyList;
 }
 
 export class CompiledPolicyIndex implements PolicyIndex, IndexParts {
   readonly size: number;
-  readonly byHost: ReadonlyMap<string, readonly CompiledPolicy[]>;
-  readonly bySuffix: ReadonlyMap<string, readonly CompiledPolicy[]>;
-  readonly anyHost: readonly CompiledPolicy[];
+  readonly byHost: ReadonlyMap<string, PolicyList>;
+  readonly bySuffix: ReadonlyMap<string, PolicyList>;
+  readonly anyHost: PolicyList;
 
   constructor(parts: IndexParts) {
     this.size = parts.size;
@@ -128,6 +132,16 @@ export function compilePolicies(policies: readonly Policy[]): PolicyIndex {
       else addTo(bySuffix, rule.suffix, compiled);
     }
   }
-  for (const list of [...byHost.values(), ...bySuffix.values(), anyHost]) list.sort(comparePolicies);
-  return new CompiledPolicyIndex({ size: enabled.length, byHost, bySuffix, anyHost });
+  return new CompiledPolicyIndex({
+    size: enabled.length,
+    byHost: splitByIdentity(byHost),
+    bySuffix: splitByIdentity(bySuffix),
+    anyHost: new PolicyList(anyHost.sort(comparePolicies)),
+  });
+}
+
+function splitByIdentity(lists: Map<string, CompiledPolicy[]>): Map<string, PolicyList> {
+  const split = new Map<string, PolicyList>();
+  for (const [key, list] of lists) split.set(key, new PolicyList(list.sort(comparePolicies)));
+  return split;
 }

@@ -103,6 +103,7 @@ function tunnelHolds(p: Policy, identity: Identity, destination: Destination): b
     p.enabled &&
     (m.agents === undefined || m.agents.includes(identity.agent_id)) &&
     (m.teams === undefined || m.teams.includes(identity.team_id)) &&
+    (m.projects === undefined || m.projects.includes(identity.project_id)) &&
     (m.environments === undefined || m.environments.includes(identity.environment)) &&
     domainHolds(m.domains, destination.host) &&
     (m.ports === undefined || m.ports.includes(destination.port))
@@ -162,6 +163,8 @@ function randomPolicy(i: number, pick: <T>(items: readonly T[]) => T, chance: (p
   if (chance(0.3)) match.ports = [pick([443, 80])];
   if (chance(0.3)) match.agents = [pick(['agent-a', 'agent-b'])];
   if (chance(0.2)) match.teams = [pick(['team-a', 'team-b'])];
+  if (chance(0.2)) match.projects = [pick(['proj-a', 'proj-b'])];
+  if (chance(0.2)) match.environments = [pick(['dev', 'prod'])];
   const action = chance(0.5) ? 'deny' : 'allow';
   return policy(`r-${i}`, { action, priority: pick([0, 1, 2]), enabled: chance(0.9), match });
 }
@@ -175,7 +178,13 @@ describe('the index agrees with a scan of every policy', () => {
       const policies = Array.from({ length: 40 }, (_, i) => randomPolicy(i, pick, chance));
       const index = compilePolicies(policies);
       for (let n = 0; n < 400; n++) {
-        const identity = { ...IDENTITY, agent_id: pick(['agent-a', 'agent-b']), team_id: pick(['team-a', 'team-b']) };
+        const identity = {
+          ...IDENTITY,
+          agent_id: pick(['agent-a', 'agent-b']),
+          team_id: pick(['team-a', 'team-b']),
+          project_id: pick(['proj-a', 'proj-b']),
+          environment: pick(['dev', 'prod']),
+        };
         const host = pick(HOSTS);
         const destination = chance(0.3)
           ? tunnel(host, pick([443, 80]))

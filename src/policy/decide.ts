@@ -23,6 +23,7 @@ import type { Destination, Identity, PolicyDecision } from '../core/index.js';
 import { DEFAULT_DENY_ID } from './check-policy.js';
 import { CompiledPolicyIndex, comparePolicies, type CompiledPolicy, type PolicyIndex } from './compile.js';
 import { formatAuthority } from './host.js';
+import type { PolicyList } from './policy-list.js';
 
 export const DEFAULT_DENY: PolicyDecision = Object.freeze({
   decision: 'deny',
@@ -55,23 +56,13 @@ function requestHolds(policy: CompiledPolicy, identity: Identity, destination: D
   );
 }
 
-function firstHolding(
-  list: readonly CompiledPolicy[] | undefined,
-  identity: Identity,
-  destination: Destination,
-): CompiledPolicy | undefined {
-  if (list === undefined) return undefined;
-  for (const policy of list) if (requestHolds(policy, identity, destination)) return policy;
-  return undefined;
-}
-
 function better(a: CompiledPolicy | undefined, b: CompiledPolicy | undefined): CompiledPolicy | undefined {
   if (a === undefined) return b;
   return b === undefined || comparePolicies(a, b) <= 0 ? a : b;
 }
 
 /** Calls visit with each candidate list for host: exact, then each parent suffix, then any-host. */
-function forEachList(index: CompiledPolicyIndex, host: string, visit: (list: readonly CompiledPolicy[] | undefined) => void): void {
+function forEachList(index: CompiledPolicyIndex, host: string, visit: (list: PolicyList | undefined) => void): void {
   visit(index.byHost.get(host));
   // `*.example.com` is stored under `example.com` and never matches the apex, so the host
   // itself is not looked up as a suffix: only the names after each of its dots.
@@ -83,9 +74,12 @@ function forEachList(index: CompiledPolicyIndex, host: string, visit: (list: rea
 
 function decideRequest(index: CompiledPolicyIndex, identity: Identity, destination: Destination): PolicyDecision {
   const { host } = destination;
-  let best = better(firstHolding(index.byHost.get(host), identity, destination), firstHolding(index.anyHost, identity, destination));
+  let best = better(
+    index.byHost.get(host)?.best(identity, destination, requestHolds, better),
+    index.anyHost.best(identity, destination, requestHolds, better),
+  );
   for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
-    best = better(best, firstHolding(index.bySuffix.get(host.slice(dot + 1)), identity, destination));
+    best = better(best, index.bySuffix.get(host.slice(dot + 1))?.best(identity, destination, requestHolds, better));
   }
   return best?.decision ?? DEFAULT_DENY;
 }
@@ -93,7 +87,7 @@ function decideRequest(index: CompiledPolicyIndex, identity: Identity, destinati
 function tunnelCandidates(index: CompiledPolicyIndex, identity: Identity, destination: Destination): CompiledPolicy[] {
   const found = new Set<CompiledPolicy>();
   forEachList(index, destination.host, (list) => {
-    for (const policy of list ?? []) {
+    for (const policy of list?.forIdentity(identity) ?? []) {
       const portHolds = policy.ports === null || policy.ports.has(destination.port);
       if (portHolds && identityHolds(policy, identity)) found.add(policy);
     }
