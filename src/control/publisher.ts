@@ -21,6 +21,7 @@ export class BundlePublisher {
   #current: SignedBundle | null = null;
   #compiled: { version: number; index: PolicyIndex } | null = null;
   #tail: Promise<unknown> = Promise.resolve();
+  #queuedRegistry: Promise<PublishResult> | null = null;
 
   constructor(options: PublisherOptions) {
     this.#options = options;
@@ -66,11 +67,21 @@ export class BundlePublisher {
     return this.#serially(() => this.#publishWith(() => enabledDraftPolicies(this.#options.store)));
   }
 
-  /** Publishes a registry change (agents, keys, issuers, quotas) without any pending policy draft. */
+  /**
+   * Publishes a registry change (agents, keys, issuers, quotas) without any pending policy draft.
+   * Changes that arrive while a registry publish is queued (not yet started) share it: it reads
+   * the store when it starts, so it carries all of them, and every caller still returns only
+   * once its change is in force. A burst of 1,000 agent creations then makes a handful of
+   * bundles, not 1,000 for every gateway to verify and compile.
+   */
   publishRegistry(): Promise<PublishResult> {
-    return this.#serially(() =>
-      this.#publishWith(async () => (await this.#options.store.bundles.latest())?.content.policies ?? []),
-    );
+    if (this.#queuedRegistry !== null) return this.#queuedRegistry;
+    const run = this.#serially(() => {
+      this.#queuedRegistry = null; // from here on, a new change needs the next publish
+      return this.#publishWith(async () => (await this.#options.store.bundles.latest())?.content.policies ?? []);
+    });
+    this.#queuedRegistry = run;
+    return run;
   }
 
   #serially<T>(task: () => Promise<T>): Promise<T> {
