@@ -33,6 +33,7 @@ const ROUTES: ReadonlyArray<[string, string]> = [
   ['post', '/api/v1/decisions/explain'],
   ['get', '/api/v1/audit'],
   ['get', '/api/v1/audit/stream'],
+  ['get', '/api/v1/audit/export'],
 ];
 
 describe('admin api: authentication', () => {

@@ -7,6 +7,7 @@ import type { ControlPlane } from '../control/index.js';
 import { adminAuthHook, type PublicRouteConfig } from './auth.js';
 import { reply, toErrorReply } from './errors.js';
 import { registerAgentRoutes } from './routes/agents.js';
+import { registerAuditExportRoute } from './routes/audit-export.js';
 import { registerAuditStreamRoute } from './routes/audit-stream.js';
 import { registerBundleRoutes } from './routes/bundles.js';
 import { registerDecisionRoutes } from './routes/decisions.js';
@@ -54,6 +55,7 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
   registerDecisionRoutes(app, options.control);
   registerBundleRoutes(app, { control: options.control, waiters });
   registerAuditStreamRoute(app, { control: options.control, waiters });
+  registerAuditExportRoute(app, options.control);
   registerUiRoutes(app, { ...(options.uiConfig ? { config: options.uiConfig } : {}) });
   return app;
 }

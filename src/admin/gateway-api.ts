@@ -5,7 +5,7 @@
 import type { TLSSocket } from 'node:tls';
 import { Type, type Static } from '@sinclair/typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { AuditEvent } from '../core/index.js';
+import type { AuditRecord } from '../core/index.js';
 import type { ControlPlane } from '../control/index.js';
 import { acceptEmptyJsonBody, installErrorHandling, logAdminRequests } from './app.js';
 import { reply } from './errors.js';
@@ -31,7 +31,23 @@ const IntakeEvent = Type.Object(
   },
   { additionalProperties: true },
 );
-const IntakeBody = Type.Object({ events: Type.Array(IntakeEvent, { minItems: 1, maxItems: 5_000 }) }, { additionalProperties: false });
+// The gateway's signed chain checkpoints travel with its events (verified later, by `audit verify`).
+const IntakeCheckpoint = Type.Object(
+  {
+    record_type: Type.Literal('audit_checkpoint'),
+    kind: Type.String({ minLength: 1, maxLength: 32 }),
+    timestamp: Type.String({ minLength: 20, maxLength: 40 }),
+    gateway_id: Type.String({ minLength: 1, maxLength: 256 }),
+    schema_version: Type.Integer({ minimum: 1 }),
+    key_id: Type.String({ minLength: 1, maxLength: 128 }),
+    signature: Type.String({ minLength: 1, maxLength: 512 }),
+  },
+  { additionalProperties: true },
+);
+const IntakeBody = Type.Object(
+  { events: Type.Array(Type.Union([IntakeEvent, IntakeCheckpoint]), { minItems: 1, maxItems: 5_000 }) },
+  { additionalProperties: false },
+);
 
 function peerName(socket: unknown): string | null {
   const cert = (socket as TLSSocket).getPeerCertificate?.();
@@ -75,7 +91,7 @@ export async function buildGatewayApi(options: GatewayApiOptions): Promise<Fasti
         return response.code(refused.status).send(refused.body);
       }
       // Idempotent: the store keeps one event per request_id, so a retried batch is stored once.
-      const stored = await options.control.appendAudit(request.body.events as unknown as AuditEvent[]);
+      const stored = await options.control.appendAudit(request.body.events as unknown as AuditRecord[]);
       return { received: request.body.events.length, stored };
     },
   );

@@ -19,6 +19,8 @@ const SPEC_FIELDS = [
   'status',
   'gateway_id',
   'schema_version',
+  'prev_hash',
+  'hash',
 ];
 
 const agent: BundleAgent = {
@@ -50,7 +52,7 @@ function input(overrides: Partial<AuditInput> = {}): AuditInput {
   };
 }
 
-void test('an audit event has exactly the SPEC §6 fields, in SPEC order', () => {
+void test('an audit event has exactly the SPEC §6 fields in SPEC order, then the chain fields', () => {
   const event = buildAuditEvent(input());
   assert.deepEqual(Object.keys(event), SPEC_FIELDS);
 });
@@ -73,6 +75,12 @@ void test('an audit event carries the values it was given and the schema version
   assert.equal(event.status, null);
   assert.equal(event.gateway_id, 'gw-1');
   assert.equal(event.schema_version, AUDIT_SCHEMA_VERSION);
+  assert.equal(event.schema_version, 2);
+});
+
+void test('a new event is not sealed yet: the chain fills prev_hash and hash', () => {
+  const event = buildAuditEvent(input());
+  assert.deepEqual([event.prev_hash, event.hash], [null, null]);
 });
 
 void test('the timestamp is RFC 3339 in UTC with milliseconds even on a whole second', () => {

@@ -39,6 +39,10 @@ export function buildAuditEvent(input: AuditInput): AuditEvent {
     status: input.status,
     gateway_id: input.gateway_id,
     schema_version: AUDIT_SCHEMA_VERSION,
+    // Sealed later, where the node's events converge (see chain.ts): a gateway worker
+    // cannot know the hash of the event another worker finished just before.
+    prev_hash: null,
+    hash: null,
   };
 }
 

@@ -1,16 +1,16 @@
-import type { AuditEvent } from '../core/index.js';
+import type { AuditRecord } from '../core/index.js';
 import type { AuditSink } from './sink.js';
 
 /**
  * JSON lines on a stream (stdout in production, where journald picks them up): one
- * `write` per batch. When the stream's buffer is over its high-water mark the write resolves
+ * `write` per batch, one record (event or checkpoint) per line. When the stream's buffer is over its high-water mark the write resolves
  * only on 'drain', so a slow reader holds the batch in this sink's ring instead of in memory
  * behind the stream.
  */
 export function createJsonLinesSink(stream: NodeJS.WritableStream, name = 'stdout'): AuditSink {
   return {
     name,
-    write(batch: readonly AuditEvent[]): void | Promise<void> {
+    write(batch: readonly AuditRecord[]): void | Promise<void> {
       if (batch.length === 0) return;
       if (!stream.writable) throw new Error(`audit sink \`${name}\`: stream is not writable`);
       if (stream.write(toJsonLines(batch))) return;
@@ -19,9 +19,9 @@ export function createJsonLinesSink(stream: NodeJS.WritableStream, name = 'stdou
   };
 }
 
-function toJsonLines(batch: readonly AuditEvent[]): string {
+function toJsonLines(batch: readonly AuditRecord[]): string {
   let text = '';
-  for (const event of batch) text += `${JSON.stringify(event)}\n`;
+  for (const record of batch) text += `${JSON.stringify(record)}\n`;
   return text;
 }
 

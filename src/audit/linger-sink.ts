@@ -3,13 +3,13 @@
 // is written at once; under load one SQLite transaction, one stdout write or one IPC message
 // carries hundreds of events instead of a handful (each of those costs a syscall or a commit).
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AuditEvent } from '../core/index.js';
+import type { AuditRecord } from '../core/index.js';
 import type { AuditSink } from './sink.js';
 
 export function withLinger(sink: AuditSink, lingerMs: number): AuditSink {
   return {
     name: sink.name,
-    async write(batch: readonly AuditEvent[]): Promise<void> {
+    async write(batch: readonly AuditRecord[]): Promise<void> {
       await sink.write(batch);
       await sleep(lingerMs);
     },

@@ -1,6 +1,7 @@
-import type { AuditEvent } from '../core/index.js';
+import type { AuditGap, AuditRecord } from '../core/index.js';
+import { isCheckpoint, isEvent } from './records.js';
 import type { AuditSink } from './sink.js';
-import { SinkLane } from './sink-lane.js';
+import { SinkLane, type MakeGap } from './sink-lane.js';
 
 /** Why an event did not reach a sink; each reason is its own counter (OPA's decision_logs_dropped_*). */
 export type AuditDropReason = 'queue_full' | 'closed';
@@ -13,9 +14,13 @@ export interface AuditQueueOptions {
   batchSize: number;
   /** Wait after a failed write before writing the same batch again (default 1000 ms). */
   retryDelayMs?: number;
+  /** Told about dropped events (checkpoints that find a full ring are not counted). */
   onDrop?: (sink: string, reason: AuditDropReason, count: number) => void;
+  /** Told about written events, as onDrop. */
   onWritten?: (sink: string, count: number) => void;
   onSinkError?: (sink: string, error: unknown) => void;
+  /** Where events are hash-chained: makes the signed gap record for a run a sink dropped. */
+  makeGap?: MakeGap;
 }
 
 const DEFAULT_RETRY_DELAY_MS = 1_000;
@@ -29,7 +34,8 @@ interface FlushWaiter {
 
 /**
  * The bounded audit queue between the hot path and the sinks (SPEC §6): enqueue never blocks
- * and never throws; when a sink's ring is full the event is dropped for that sink and counted.
+ * and never throws; when a sink's ring is full the event is dropped for that sink and counted
+ * (and, where events are chained, accounted for in that sink's stream by a gap record).
  */
 export class AuditQueue {
   #lanes: readonly SinkLane[];
@@ -47,18 +53,24 @@ export class AuditQueue {
       onSinkError: (sink: string, error: unknown) => options.onSinkError?.(sink, error),
     };
     const retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+    const { capacity, batchSize, makeGap } = options;
     this.#lanes = options.sinks.map(
-      (sink) => new SinkLane({ sink, capacity: options.capacity, batchSize: options.batchSize, retryDelayMs, hooks }),
+      (sink) => new SinkLane({ sink, capacity, batchSize, retryDelayMs, hooks, ...(makeGap ? { makeGap } : {}) }),
     );
   }
 
-  /** Never blocks, never throws, O(1) per sink. Returns false if any sink had to drop it. */
-  enqueue(event: AuditEvent): boolean {
+  /**
+   * Never blocks, never throws, O(1) per sink. Returns false if any sink had to drop it.
+   * A gap record goes only to the sink it speaks for.
+   */
+  enqueue(record: AuditRecord): boolean {
+    const onlySink = isCheckpoint(record) ? record.gap?.sink : undefined;
     let queuedEverywhere = true;
     for (const lane of this.#lanes) {
-      if (lane.push(event)) continue;
+      if (onlySink !== undefined && lane.name !== onlySink) continue;
+      if (lane.push(record)) continue;
       queuedEverywhere = false;
-      this.#reportDrop(lane.name, lane.stopped ? 'closed' : 'queue_full', 1);
+      if (isEvent(record)) this.#reportDrop(lane.name, lane.stopped ? 'closed' : 'queue_full', 1);
     }
     return queuedEverywhere;
   }
@@ -89,14 +101,20 @@ export class AuditQueue {
     });
   }
 
-  /** Flushes, then stops every timer; events still unwritten are counted as dropped (`closed`). */
-  async close(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<void> {
+  /**
+   * Flushes, then stops every timer; events still unwritten are counted as dropped (`closed`).
+   * Resolves with the runs of chained events each sink never wrote, for the next start to vouch for.
+   */
+  async close(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<AuditGap[]> {
     await this.flush(timeoutMs);
+    const lost: AuditGap[] = [];
     for (const lane of this.#lanes) {
-      const unwritten = lane.stop();
-      if (unwritten > 0) this.#reportDrop(lane.name, 'closed', unwritten);
+      const loss = lane.stop();
+      if (loss.events > 0) this.#reportDrop(lane.name, 'closed', loss.events);
+      for (const run of loss.runs) lost.push({ sink: lane.name, reason: 'closed', run });
     }
     for (const waiter of [...this.#waiters]) waiter.resolve();
+    return lost;
   }
 
   #isReached(targets: readonly number[]): boolean {

@@ -1,4 +1,6 @@
-import type { AuditEvent } from '../core/index.js';
+import type { AuditChainRun, AuditRecord } from '../core/index.js';
+import { extendRuns, lostRuns, type OpenRun } from './chain-runs.js';
+import { chainGatewayOf, isChainedEvent, isEvent } from './records.js';
 import { Ring } from './ring.js';
 import type { AuditSink } from './sink.js';
 
@@ -7,12 +9,24 @@ export interface SinkLaneHooks {
   onSinkError(sink: string, error: unknown): void;
 }
 
+/** Turns a run of chained events this lane dropped into the signed record that accounts for it. */
+export type MakeGap = (sink: string, run: AuditChainRun) => AuditRecord;
+
 export interface SinkLaneOptions {
   sink: AuditSink;
   capacity: number;
   batchSize: number;
   retryDelayMs: number;
   hooks: SinkLaneHooks;
+  makeGap?: MakeGap;
+}
+
+/** What a lane never wrote when it stopped. */
+export interface LaneLoss {
+  /** Events (not checkpoints) still queued. */
+  readonly events: number;
+  /** The chained events among them and those dropped since, as runs per gateway. */
+  readonly runs: readonly AuditChainRun[];
 }
 
 // idle: nothing queued or nothing scheduled yet; scheduled: a drain waits for setImmediate;
@@ -25,16 +39,22 @@ type LaneState = 'idle' | 'scheduled' | 'writing' | 'retrying' | 'stopped';
  * only its own ring and never makes another sink lose or repeat an event.
  * INVARIANT: at most one write per sink is in flight, and its batch is the head of the ring
  * until the write succeeds, so events reach the sink in order, at least once.
+ * With `makeGap`, chained events this lane drops are remembered per gateway as a run, and
+ * the lane's next record of that gateway is preceded by a gap record for the run: the
+ * sink's stream then explains every hole in its chain.
  */
 export class SinkLane {
   readonly name: string;
   #sink: AuditSink;
-  #ring: Ring<AuditEvent>;
+  #ring: Ring<AuditRecord>;
+  #capacity: number;
   #batchSize: number;
   #retryDelayMs: number;
   #hooks: SinkLaneHooks;
   #state: LaneState = 'idle';
-  #batch: AuditEvent[] | null = null;
+  #batch: AuditRecord[] | null = null;
+  #makeGap: MakeGap | undefined;
+  #dropped = new Map<string, OpenRun>();
   #immediate: NodeJS.Immediate | null = null;
   #retryTimer: NodeJS.Timeout | null = null;
   #accepted = 0;
@@ -43,7 +63,11 @@ export class SinkLane {
   constructor(options: SinkLaneOptions) {
     this.name = options.sink.name;
     this.#sink = options.sink;
-    this.#ring = new Ring<AuditEvent>(options.capacity);
+    // With gaps, one slot more than the capacity, which only a gap record may take: a gap
+    // then never costs the record it precedes its place, even in a ring of one.
+    this.#capacity = options.capacity;
+    this.#ring = new Ring<AuditRecord>(options.capacity + (options.makeGap === undefined ? 0 : 1));
+    this.#makeGap = options.makeGap;
     this.#batchSize = options.batchSize;
     this.#retryDelayMs = options.retryDelayMs;
     this.#hooks = options.hooks;
@@ -67,23 +91,52 @@ export class SinkLane {
     return this.#state === 'stopped';
   }
 
-  /** Queues one event; false when the ring is full or the lane is stopped. O(1). */
-  push(event: AuditEvent): boolean {
-    if (this.#state === 'stopped' || !this.#ring.push(event)) return false;
-    this.#accepted += 1;
-    if (this.#state === 'idle') this.#scheduleDrain();
+  /** Queues one record; false when the ring is full or the lane is stopped. O(1). */
+  push(record: AuditRecord): boolean {
+    if (this.#state === 'stopped') return false;
+    const gatewayId = this.#makeGap === undefined ? null : chainGatewayOf(record);
+    if (this.#ring.size >= this.#capacity) return this.#refuse(record);
+    if (gatewayId !== null) this.#pushPendingGap(gatewayId);
+    this.#accept(record);
     return true;
   }
 
-  /** Stops timers and forgets queued events; returns how many were never written. */
-  stop(): number {
+  #accept(record: AuditRecord): void {
+    this.#ring.push(record);
+    this.#accepted += 1;
+    if (this.#state === 'idle') this.#scheduleDrain();
+  }
+
+  /** Stops timers and forgets queued records; says what was never written. */
+  stop(): LaneLoss {
+    const inFlight = this.#state === 'writing' ? (this.#batch?.length ?? 0) : 0;
+    const queued = this.#ring.peek(this.#ring.size);
     if (this.#immediate !== null) clearImmediate(this.#immediate);
     if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
     this.#immediate = null;
     this.#retryTimer = null;
     this.#state = 'stopped';
     this.#batch = null;
-    return this.#ring.discard(this.#ring.size);
+    this.#ring.discard(this.#ring.size);
+    const runs = this.#makeGap === undefined
+      ? []
+      : lostRuns({ inFlight: queued.slice(0, inFlight), queued: queued.slice(inFlight), dropped: this.#dropped });
+    this.#dropped.clear();
+    return { events: queued.filter(isEvent).length, runs };
+  }
+
+  // The gap enters the ring right before the gateway's next record, which has room (the
+  // caller checked), so the gap has the spare slot at least.
+  #pushPendingGap(gatewayId: string): void {
+    const run = this.#dropped.get(gatewayId);
+    if (run === undefined) return;
+    this.#accept((this.#makeGap as MakeGap)(this.name, { ...run }));
+    this.#dropped.delete(gatewayId);
+  }
+
+  #refuse(record: AuditRecord): false {
+    if (this.#makeGap !== undefined && isChainedEvent(record)) extendRuns(this.#dropped, record);
+    return false;
   }
 
   // One drain per event-loop turn: everything pushed during the turn leaves in one write.
@@ -104,7 +157,7 @@ export class SinkLane {
     this.#writeBatch(this.#batch);
   }
 
-  #writeBatch(batch: AuditEvent[]): void {
+  #writeBatch(batch: AuditRecord[]): void {
     this.#state = 'writing';
     let result: void | Promise<void>;
     try {
@@ -123,12 +176,14 @@ export class SinkLane {
     }
   }
 
-  #onSuccess(batch: AuditEvent[]): void {
+  #onSuccess(batch: AuditRecord[]): void {
     if (this.#state === 'stopped') return;
     this.#ring.discard(batch.length);
     this.#batch = null;
     this.#written += batch.length;
-    callSafely(() => this.#hooks.onWritten(this.name, batch.length));
+    // Counters are about events; checkpoints ride along uncounted.
+    const events = batch.reduce((count, record) => (isEvent(record) ? count + 1 : count), 0);
+    callSafely(() => this.#hooks.onWritten(this.name, events));
     if (this.#ring.size === 0) {
       this.#state = 'idle';
       return;

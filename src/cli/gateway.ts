@@ -3,11 +3,12 @@
 // mTLS for newer ones, and sends its audit events there in batches (buffered, bounded and
 // counted while the control plane is down), and as JSON lines to stdout.
 import cluster from 'node:cluster';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import { systemClock, type SignedBundle } from '../core/index.js';
-import { AuditQueue, createHttpSink, createJsonLinesSink, withLinger, type AuditSink } from '../audit/index.js';
+import { createHttpSink, withLinger } from '../audit/index.js';
+import { generateSigningKeys } from '../policy/index.js';
 import { formatHostPort, loadConfig, type Config } from '../config/index.js';
 import { applyAndReport, BundleHolder, BundleSync, quotaAlertLogger, readCachedBundle, writeCachedBundle, type Gateway } from '../gateway/index.js';
 import { createHealth, createHealthServer, createLogger, createMetrics, type Logger, type Metrics } from '../observe/index.js';
@@ -17,6 +18,8 @@ import { readPem, requireSettings } from './control-plane.js';
 import { onStopSignals } from './serve.js';
 import { createLimiter, createServeGateway, type GatewaySecrets } from './serve-gateway.js';
 import { runWorker } from './serve-worker.js';
+import { createNodeAuditLog, stdoutSink, type ServeAuditLog } from './serve-audit.js';
+import { writeFileAtomic } from './secrets.js';
 
 const REQUIRED = {
   controlPlane: '--control-plane', tlsCert: '--tls-cert', tlsKey: '--tls-key', tlsCa: '--tls-ca',
@@ -64,39 +67,39 @@ function createDispatcher(config: Config): Agent {
   });
 }
 
-function createAuditQueue(config: Config, metrics: Metrics, logger: Logger, dispatcher: Agent): AuditQueue {
-  const sinks: AuditSink[] = [
-    withLinger(createHttpSink({
-      baseUrl: config.controlPlane as string,
-      dispatcher,
-      timeoutMs: 10_000,
-      onRejected: (count, status, message) => {
-        metrics.auditDropped.inc({ sink: 'control_plane', reason: 'rejected' }, count);
-        logger.error({ count, status }, `audit batch refused by the control plane: ${message}`);
-      },
-    }), 50),
-  ];
-  if (config.auditStdout) sinks.push(withLinger(createJsonLinesSink(process.stdout, 'stdout'), 20));
-  const queue = new AuditQueue({
-    sinks,
-    capacity: config.auditQueueSize,
-    batchSize: config.auditBatchSize,
-    onDrop: (sink, reason, count) => metrics.auditDropped.inc({ sink, reason }, count),
-    onWritten: (sink, count) => metrics.auditWritten.inc({ sink }, count),
-    onSinkError: (sink, error) => {
-      metrics.auditSinkErrors.inc({ sink });
-      logger.warn({ sink, err: String(error) }, 'audit delivery failed: buffered, will retry');
+/** A gateway signs its audit checkpoints with a key of its own (it has no bundle signing key):
+ *  <data-dir>/audit-signing-key.pem, made on first start; verify with the .pub.pem beside it. */
+function loadAuditSigningKey(dataDir: string, logger: Logger): string {
+  const privatePath = join(dataDir, 'audit-signing-key.pem');
+  if (!existsSync(privatePath)) {
+    const keys = generateSigningKeys();
+    writeFileAtomic(join(dataDir, 'audit-signing-key.pub.pem'), keys.publicKeyPem, 0o644);
+    writeFileAtomic(privatePath, keys.privateKeyPem);
+    logger.info({ public_key: join(dataDir, 'audit-signing-key.pub.pem') }, 'created this gateway\'s audit checkpoint signing key');
+  }
+  return readFileSync(privatePath, 'utf8');
+}
+
+function createAuditLog(config: Config, metrics: Metrics, logger: Logger, dispatcher: Agent): ServeAuditLog {
+  const toControlPlane = withLinger(createHttpSink({
+    baseUrl: config.controlPlane as string,
+    dispatcher,
+    timeoutMs: 10_000,
+    onRejected: (count, status, message) => {
+      metrics.auditDropped.inc({ sink: 'control_plane', reason: 'rejected' }, count);
+      logger.error({ count, status }, `audit batch refused by the control plane: ${message}`);
     },
-  });
-  metrics.setAuditDepthSource(() => queue.depth());
-  return queue;
+  }), 50);
+  const sinks = config.auditStdout ? [toControlPlane, stdoutSink()] : [toControlPlane];
+  return createNodeAuditLog({ config, metrics, logger, sinks, signingPrivateKeyPem: loadAuditSigningKey(config.dataDir, logger) });
 }
 
 async function runGatewayPrimary(config: Config, logger: Logger, secrets: GatewaySecrets): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const metrics = createMetrics();
   const dispatcher = createDispatcher(config);
-  const audit = createAuditQueue(config, metrics, logger, dispatcher);
+  const auditLog = createAuditLog(config, metrics, logger, dispatcher);
+  const audit = auditLog.queue;
   const limiter = createLimiter(config, config.workers > 1 ? 'primary' : 'single');
   const listeners = new Set<(bundle: SignedBundle) => void>();
   let single: Gateway | null = null;
@@ -132,6 +135,7 @@ async function runGatewayPrimary(config: Config, logger: Logger, secrets: Gatewa
     checks: [
       { name: 'policy_bundle', check: () => (holder.current ? { ok: true, detail: `bundle version ${holder.current.version}` } : { ok: false, detail: 'no verified policy bundle yet' }) },
       { name: 'control_plane', check: () => ({ ok: true, detail: sync.reachable ? 'reachable' : 'unreachable: enforcing the last verified bundle' }) },
+      auditLog.readiness,
       ...(config.workers > 1 ? [{ name: 'gateway_workers', check: () => workers?.readiness() ?? { ok: false, detail: 'starting' } }] : []),
     ],
     ...(config.workers > 1 ? { renderMetrics: () => (workers ? workers.metrics() : Promise.resolve({ contentType: 'text/plain', body: '' })) } : {}),

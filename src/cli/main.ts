@@ -1,6 +1,7 @@
 // The clawgress CLI: the only code that reads argv or exits.
 import { readFileSync } from 'node:fs';
 import { loadConfig, renderEffectiveConfig, renderHelp, type Role } from '../config/index.js';
+import { AUDIT_USAGE, runAudit } from './audit-verify.js';
 import { runControlPlane } from './control-plane.js';
 import { runGateway } from './gateway.js';
 import { PKI_USAGE, runPki, UsageError } from './pki.js';
@@ -13,6 +14,8 @@ commands:
   control-plane    admin API, UI and the mTLS gateway API of a split deployment
   gateway          an enforcement node of a split deployment (--control-plane https://…)
   pki init|issue   the CA and certificates for gateway <-> control-plane mTLS
+  audit verify     prove an audit log's hash chains intact, or name the first broken record
+  audit prune      retention: drop whole months of a postgresql audit log, recorded as a checkpoint
   config check     print the effective configuration of a role (secrets redacted) and exit
   help [command]   settings of a command
   version          print the version
@@ -56,10 +59,12 @@ async function main(argv: readonly string[]): Promise<void> {
     return role(rest);
   }
   if (command === 'pki') return runPkiCommand(rest);
+  if (command === 'audit') return void (process.exitCode = await runAudit(rest));
   if (command === 'config' && rest[0] === 'check') return configCheck(rest.slice(1));
   if (command === 'help') {
     const topic = rest[0];
     if (topic === 'pki') return void process.stdout.write(`${PKI_USAGE}\n`);
+    if (topic === 'audit') return void process.stdout.write(`${AUDIT_USAGE}\n`);
     return void process.stdout.write(`${topic !== undefined && topic in roles ? renderHelp(topic as Role) : USAGE}\n`);
   }
   if (command === 'version' || command === '--version') return void process.stdout.write(`${version()}\n`);

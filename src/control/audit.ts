@@ -2,6 +2,7 @@
 // API's filter strings into a store filter, checking each.
 
 import type { AuditEvent, DecisionKind } from '../core/index.js';
+import { eventsOf } from '../audit/index.js';
 import type { AuditFilter, Store } from '../store/index.js';
 import type { AuditListener, AuditQuery, ControlPlane } from './types.js';
 import { checkOneOf, invalid, pageLimit, shown } from './validate.js';
@@ -24,7 +25,7 @@ export function auditFilter(query: AuditQuery): AuditFilter {
   return filter;
 }
 
-function parseTime(field: string, value: string): number {
+export function parseTime(field: string, value: string): number {
   const ms = RFC3339.test(value) ? Date.parse(value) : NaN;
   if (!Number.isFinite(ms)) throw invalid(field, `${shown(value)} is not an rfc 3339 time`);
   return ms;
@@ -53,8 +54,8 @@ export function createAuditFeed(options: {
     appendAudit: async (batch) => {
       const added = await options.store.audit.append(batch);
       // A retried batch adds nothing; a partly repeated one (rare) is told whole: viewers
-      // dedupe by request_id.
-      if (added > 0) tell(batch);
+      // dedupe by request_id. Checkpoints are for verifiers, not for the live view.
+      if (added > 0) tell(eventsOf(batch));
       return added;
     },
     onAudit: (listener) => {

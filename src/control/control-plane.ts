@@ -2,6 +2,7 @@ import { systemClock, type Clock } from '../core/index.js';
 import type { Store } from '../store/index.js';
 import { AgentRegistry } from './agents.js';
 import { auditFilter, createAuditFeed } from './audit.js';
+import { exportAudit } from './audit-export.js';
 import { explainDecision } from './explain.js';
 import { createIssuerService } from './issuers.js';
 import { createPolicyService } from './policies.js';
@@ -48,5 +49,6 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       explainDecision({ currentBundle, currentIndex: () => publisher.currentIndex() }, input),
     ...auditFeed,
     queryAudit: async (query) => store.audit.query(auditFilter(query)),
+    exportAudit: (query) => exportAudit({ store, clock, query }),
   };
 }

@@ -10,6 +10,7 @@ export type {
   AgentService,
   AgentView,
   AgentWithKey,
+  AuditExportQuery,
   AuditQuery,
   BundleListener,
   ControlPlane,

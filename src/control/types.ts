@@ -4,6 +4,7 @@
 import type {
   AgentStatus,
   AuditEvent,
+  AuditRecord,
   AuthType,
   PolicyAction,
   PolicyMatch,
@@ -146,6 +147,13 @@ export interface AuditQuery {
   readonly cursor?: string;
 }
 
+export interface AuditExportQuery {
+  /** RFC 3339: from the first event stamped at or after it (storage order from there on). */
+  readonly since?: string;
+  /** RFC 3339: up to the last event stamped before it. */
+  readonly until?: string;
+}
+
 export type BundleListener = (bundle: SignedBundle) => void;
 
 /** Told about each stored batch of audit events (the operator UI's live view). */
@@ -211,12 +219,20 @@ export interface ControlPlane {
   onBundle(listener: BundleListener): () => void;
   /** Dry run against the bundle in force. */
   explain(input: ExplainInput): Promise<ExplainResult>;
-  /** Stores a batch of gateway audit events; returns how many were new. */
-  appendAudit(batch: readonly AuditEvent[]): Promise<number>;
+  /**
+   * Stores a batch of audit records (events, and the checkpoints of a node that seals a hash
+   * chain) in order; returns how many events were new.
+   */
+  appendAudit(batch: readonly AuditRecord[]): Promise<number>;
   /**
    * Called after each appendAudit that stored new events, with its batch; returns the
    * unsubscribe function. A batch that repeats only events stored before is not reported.
    */
   onAudit(listener: AuditListener): () => void;
   queryAudit(query: AuditQuery): Promise<ListPage<AuditEvent>>;
+  /**
+   * The log in storage order for a time range, checkpoints included, as JSON lines: an export
+   * header first, then one record per line. Read page by page, never whole.
+   */
+  exportAudit(query: AuditExportQuery): AsyncIterable<string>;
 }

@@ -107,7 +107,11 @@ export interface SignedBundle {
   readonly content: BundleContent;
 }
 
-export const AUDIT_SCHEMA_VERSION = 1;
+/**
+ * The audit schema today's builder writes. Readers accept every version up to it:
+ * 1 (no hash chain) and 2 (`prev_hash` and `hash` on every event, checkpoints in the log).
+ */
+export const AUDIT_SCHEMA_VERSION = 2;
 
 /** One audit record per decision (SPEC §6). Built only by audit's event builder. */
 export interface AuditEvent {
@@ -125,4 +129,90 @@ export interface AuditEvent {
   readonly status: number | null;
   readonly gateway_id: string;
   readonly schema_version: number;
+  /**
+   * Hash of the event before this one on the same gateway chain (the chain's genesis hash for
+   * the first one). Schema 2 always has it, null until the node's audit chain seals the
+   * event; schema 1 events (read back from older logs) have neither chain field.
+   */
+  readonly prev_hash?: string | null;
+  /** `sha256:<hex>` over the canonical JSON of the event without `hash`; null until sealed. */
+  readonly hash?: string | null;
 }
+
+/**
+ * Why a checkpoint was written: `start` opens a chain segment (one per process start),
+ * `periodic` and `shutdown` sign the chain head, `gap` accounts for events a sink lost,
+ * `prune` records partitions dropped by retention.
+ */
+export type AuditCheckpointKind = 'start' | 'periodic' | 'shutdown' | 'gap' | 'prune';
+
+/** Where a chain segment stood: its id, how many events it had sealed, and the last hash. */
+export interface AuditChainHead {
+  readonly segment: string;
+  readonly count: number;
+  readonly head_hash: string;
+}
+
+/** What a `start` checkpoint says about the segment before it on the same gateway. */
+export interface AuditPreviousSegment extends AuditChainHead {
+  /** True when that process stopped cleanly (this head is its shutdown checkpoint). */
+  readonly clean: boolean;
+}
+
+/**
+ * A run of chained events missing from one stream, vouched for by a signature: the events
+ * after `from_hash` up to and including `to_hash` (`from_hash` null: from the start of the
+ * segment). Prune runs also name the segment and its event count at `to_hash`, so a chain
+ * whose beginning was dropped can be picked up where it resumes.
+ */
+export interface AuditChainRun {
+  readonly gateway_id: string;
+  readonly from_hash: string | null;
+  readonly to_hash: string;
+  readonly events: number;
+  readonly segment?: string;
+  readonly count?: number;
+}
+
+/** A gap: events that a sink dropped (full queue) or lost at shutdown, counted, not deleted. */
+export interface AuditGap {
+  readonly sink: string;
+  readonly reason: 'queue_full' | 'closed';
+  readonly run: AuditChainRun;
+}
+
+/** Retention: whole partitions dropped, and the chain runs that went with them. */
+export interface AuditPrune {
+  /** Events and checkpoints stamped before this instant (RFC 3339) were dropped. */
+  readonly before: string;
+  readonly partitions: readonly string[];
+  readonly events: number;
+  readonly runs: readonly AuditChainRun[];
+}
+
+/**
+ * A signed statement about a gateway's hash chain, written into the audit log beside the
+ * events (`record_type` tells them apart). The signature is Ed25519 over the canonical JSON
+ * of the record without `signature`.
+ */
+export interface AuditCheckpoint {
+  readonly record_type: 'audit_checkpoint';
+  readonly kind: AuditCheckpointKind;
+  readonly timestamp: string;
+  /** Null only for `prune`, which is about a store rather than one gateway. */
+  readonly gateway_id: string | null;
+  /** The chain head this record vouches for (`start`, `periodic`, `shutdown`); else null. */
+  readonly head: AuditChainHead | null;
+  /** Events dropped per sink by this process so far (queue full or closed). */
+  readonly dropped: Readonly<Record<string, number>>;
+  readonly previous?: AuditPreviousSegment | null;
+  readonly gap?: AuditGap;
+  readonly prune?: AuditPrune;
+  readonly schema_version: number;
+  /** `ed25519:<hex>`: the first 16 hex digits of the SHA-256 of the public key (SPKI DER). */
+  readonly key_id: string;
+  readonly signature: string;
+}
+
+/** What flows through the audit queue and into the log: events and checkpoints, in order. */
+export type AuditRecord = AuditEvent | AuditCheckpoint;

@@ -6,7 +6,9 @@
 
 import type {
   AgentStatus,
+  AuditCheckpoint,
   AuditEvent,
+  AuditRecord,
   AuthType,
   DecisionKind,
   PolicyAction,
@@ -153,12 +155,75 @@ export interface BundleRepository {
   get(version: number): Promise<SignedBundle | null>;
 }
 
+/**
+ * A place in the audit log, in storage order: after the event with `seq` and, of the
+ * checkpoints stored right after that event, after those with an id up to `checkpoint`
+ * (0: none of them yet).
+ */
+export interface AuditLogPosition {
+  readonly seq: number;
+  readonly checkpoint: number;
+}
+
+export interface AuditLogItem {
+  readonly position: AuditLogPosition;
+  readonly record: AuditRecord;
+}
+
+/** A stretch of the log to read: everything after `after` up to event `to_seq` and its checkpoints. */
+export interface AuditLogSlice {
+  readonly after: AuditLogPosition;
+  readonly to_seq: number;
+}
+
+export interface AuditLogRequest extends AuditLogSlice {
+  readonly limit: number;
+}
+
+/** What a prune dropped. */
+export interface AuditPruneResult {
+  readonly partitions: readonly string[];
+  readonly events: number;
+  /** The signed record stored before the partitions went; null when nothing was dropped. */
+  readonly record: AuditCheckpoint | null;
+}
+
+/** What a prune shows its caller before anything is dropped. */
+export interface AuditPruneContext {
+  /** Partitions (of events and of checkpoints) holding only records stamped before the cut-off. */
+  readonly partitions: readonly string[];
+  /** Events in those partitions. */
+  readonly events: number;
+  /** The whole log as it stands, oldest first, read inside the prune's transaction. */
+  readLog(): AsyncIterable<AuditLogItem>;
+}
+
 /** Append and read only: the audit log has no update or delete path. */
 export interface AuditRepository {
-  /** Stores the batch in one transaction; a request_id seen before is skipped. Returns rows added. */
-  append(events: readonly AuditEvent[]): Promise<number>;
+  /**
+   * Stores the batch in one transaction, in order: events in audit_events (a request_id seen
+   * before is skipped), checkpoints in audit_checkpoints, each placed after the last event
+   * stored before it (a prune record before every event). Returns events added.
+   */
+  append(records: readonly AuditRecord[]): Promise<number>;
   /** Newest first. Paging by cursor returns every event exactly once, even while events arrive. */
   query(filter: AuditFilter): Promise<AuditPage>;
+  /**
+   * The stretch of the log, in storage order, from the first event stamped at or after
+   * `since_ms` to the last stamped before `until_ms` (the whole log as it stands without them).
+   */
+  slice(range: { readonly since_ms?: number; readonly until_ms?: number }): Promise<AuditLogSlice>;
+  /** Up to `limit` records of the slice after `after`, oldest first; fewer means the slice is done. */
+  readLog(request: AuditLogRequest): Promise<AuditLogItem[]>;
+  /**
+   * Retention (PostgreSQL only: absent elsewhere): drops every monthly partition stamped
+   * wholly before `before_ms`, in one transaction that holds off appends. `prepare` sees the
+   * log first and returns the signed prune record to store, or null to drop nothing.
+   */
+  readonly prune?: (options: {
+    readonly before_ms: number;
+    readonly prepare: (context: AuditPruneContext) => Promise<AuditCheckpoint | null>;
+  }) => Promise<AuditPruneResult>;
 }
 
 export interface Store {

@@ -38,7 +38,8 @@ export async function spawnClawgress(options: {
     banner,
     stdout: () => out,
     stderr: () => err,
-    audit: () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as AuditEvent),
+    // Events only: the chain's checkpoints (`record_type`) share the stream (stdout() has them).
+    audit: () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as AuditEvent & { record_type?: string }).filter((r) => r.record_type === undefined),
     waitFor,
     stop: (signal = 'SIGTERM') => stopChild(child, signal, options.onStopped),
   };

@@ -14,6 +14,8 @@ export interface ServeProcess {
   readonly adminUrl: string;
   readonly dataDir: string;
   stderr(): string;
+  /** Raw stdout so far: audit events and the chain's checkpoints, one JSON document per line. */
+  stdout(): string;
   /** Audit events parsed from stdout so far. */
   audit(): AuditEvent[];
   waitForAudit(count: number, timeoutMs?: number): Promise<AuditEvent[]>;
@@ -49,6 +51,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeProce
     adminUrl,
     dataDir,
     stderr: proc.stderr,
+    stdout: proc.stdout,
     audit: proc.audit,
     waitForAudit: async (count, timeoutMs = 5_000) => {
       await proc.waitFor(() => (proc.audit().length >= count ? true : null), timeoutMs);

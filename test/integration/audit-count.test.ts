@@ -55,9 +55,11 @@ test('every request gives exactly one event, in stdout and in the store, with ev
   assert.deepEqual({ allow: count('allow'), deny: count('deny'), unauthenticated: count('unauthenticated') }, { allow: 30, deny: 10, unauthenticated: 10 });
   const allowed = serve.audit().find((e) => e.decision === 'allow');
   assert.deepEqual(Object.keys(allowed ?? {}).sort(), [
-    'bundle_version', 'bytes_in', 'bytes_out', 'decision', 'destination', 'gateway_id', 'identity', 'latency_ms',
-    'policy_id', 'reason', 'request_id', 'schema_version', 'status', 'timestamp',
+    'bundle_version', 'bytes_in', 'bytes_out', 'decision', 'destination', 'gateway_id', 'hash', 'identity', 'latency_ms',
+    'policy_id', 'prev_hash', 'reason', 'request_id', 'schema_version', 'status', 'timestamp',
   ]);
+  assert.equal(allowed?.schema_version, 2);
+  assert.match(allowed?.hash ?? '', /^sha256:[0-9a-f]{64}$/);
   assert.equal(allowed?.status, 200);
   assert.equal(allowed?.identity?.agent_id, 'agent-audit');
   assert.match(allowed?.timestamp ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);

@@ -87,7 +87,8 @@ test('fail_closed: Redis down → 429 naming the backend; Redis back → request
     const started = Date.now();
     assert.deepEqual(await statuses(serve, key), [429, 429, 429, 429]);
     assert.ok(Date.now() - started < 2_000, 'refused within the timeout, not after a long hang');
-    const refused = serve.audit().filter((e) => e.decision === 'rate_limited').at(-1);
+    // Audit events are written after the answers (batched): wait for the eighth.
+    const refused = (await serve.waitForAudit(8)).filter((e) => e.decision === 'rate_limited').at(-1);
     assert.match(refused?.reason ?? '', /^rate limit backend unavailable: .* \(fail_closed\)$/);
     await startRedis();
     await eventually(async () => (await statuses(serve, key)).every((s) => s === 200), 10_000);

@@ -198,3 +198,23 @@ test('a gateway with no bundle yet (control plane unreachable, empty disk) is al
     await gw.stop();
   }
 });
+
+test('each gateway seals its events into its own chain; the control plane\'s store verifies with the gateways\' keys', async () => {
+  for (const gw of Object.values(gateways)) assert.equal(await through(gw, 'GET', `/sealed/${gw.name}`), 200);
+  await eventually('sealed events stored', async () => (await storedPaths('/sealed/')).length >= 2, 10_000);
+  const stored = await cp.api('GET', '/audit?limit=5');
+  for (const event of stored.body.items as { hash?: string; prev_hash?: string }[]) {
+    assert.match(event.hash ?? '', /^[0-9a-f]{64}$|^sha256:[0-9a-f]{64}$/, 'every stored event carries its chain hash');
+  }
+  // The control plane must not be writing while the store is read: stop it, then verify.
+  await cp.stop();
+  const keys = Object.keys(gatewayPorts).flatMap((name) => ['--public-key', join(gatewayPorts[name]!.dataDir, 'audit-signing-key.pub.pem')]);
+  const { execFile } = await import('node:child_process');
+  const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
+    execFile(process.execPath, [join(import.meta.dirname, '../../bin/clawgress'), 'audit', 'verify', '--data-dir', cpDataDir, '--sink', 'control_plane', ...keys], (error, stdout, stderr) => {
+      resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, out: stdout + stderr });
+    });
+  });
+  assert.equal(result.code, 0, result.out);
+  cp = await startCp();
+});

@@ -61,15 +61,22 @@ export function changed(result: QueryResult): boolean {
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let unusable: Error | undefined;
+  // A checked-out client whose server goes away emits 'error' besides failing its query;
+  // unheard, that event would crash the process (the pool listens only to idle clients).
+  const onLost = (error: Error): void => {
+    unusable = error;
+  };
+  client.on('error', onLost);
   try {
     await run(client, 'BEGIN');
     const result = await work(client);
     await run(client, 'COMMIT');
     return result;
   } catch (error) {
-    unusable = await rollback(client);
+    unusable = (await rollback(client)) ?? unusable;
     throw error;
   } finally {
+    client.off('error', onLost);
     // A client whose ROLLBACK failed may still be inside the transaction: the pool discards it.
     client.release(unusable);
   }

@@ -1,32 +1,53 @@
 import type Database from 'better-sqlite3';
-import { ClawgressError, type AuditEvent } from '../../core/index.js';
+import { ClawgressError, type AuditCheckpoint, type AuditEvent, type AuditRecord } from '../../core/index.js';
 import { decodeAuditCursor, encodeAuditCursor } from '../audit-cursor.js';
+import { checkpointColumns, placeOf } from '../audit-log.js';
 import type { AuditFilter, AuditPage, AuditRepository } from '../types.js';
+import { sqliteAuditLog } from './audit-log.js';
 
 interface AuditRow {
   seq: number;
   event: string;
 }
 
-export function sqliteAuditRepository(db: Database.Database): AuditRepository {
+/**
+ * `writer` takes the appends: a connection of its own that never waits for a lock another
+ * process holds (busy timeout 0), so a locked or read-only file fails the batch at once and
+ * the queue retries it later, instead of stalling this process's event loop.
+ */
+export function sqliteAuditRepository(db: Database.Database, writer: Database.Database = db): AuditRepository {
   // A request_id seen before is skipped, so a batch retried after a lost answer is stored once.
   // Only that conflict is skipped (not OR IGNORE): a malformed event fails the whole batch.
-  const insert = db.prepare(
+  const insert = writer.prepare(
     `INSERT INTO audit_events
      (request_id, timestamp, timestamp_ms, agent_id, team_id, decision, policy_id, host, event)
      VALUES (@request_id, @timestamp, @timestamp_ms, @agent_id, @team_id, @decision, @policy_id, @host, @event)
      ON CONFLICT (request_id) DO NOTHING`,
   );
-  const appendTx = db.transaction((events: readonly AuditEvent[]): number => {
+  const insertCheckpoint = writer.prepare(
+    `INSERT INTO audit_checkpoints (after_seq, timestamp_ms, kind, gateway_id, segment, signature, checkpoint)
+     VALUES (@after_seq, @timestamp_ms, @kind, @gateway_id, @segment, @signature, @checkpoint)
+     ON CONFLICT (signature) DO NOTHING`,
+  );
+  const lastSeq = writer.prepare('SELECT COALESCE(MAX(seq), 0) FROM audit_events').pluck();
+  const appendTx = writer.transaction((records: readonly AuditRecord[]): number => {
     let added = 0;
-    for (const event of events) added += insert.run(toRow(event)).changes;
+    for (const record of records) {
+      if (isCheckpoint(record)) insertCheckpoint.run({ ...checkpointColumns(record), after_seq: placeOf(record, () => lastSeq.get() as number) });
+      else added += insert.run(toRow(record)).changes;
+    }
     return added;
   });
 
   return {
-    append: async (events) => appendTx.immediate(events),
+    append: async (records) => appendTx.immediate(records),
     query: async (filter) => queryPage(db, filter),
+    ...sqliteAuditLog(db),
   };
+}
+
+function isCheckpoint(record: AuditRecord): record is AuditCheckpoint {
+  return (record as Partial<AuditCheckpoint>).record_type === 'audit_checkpoint';
 }
 
 function toRow(event: AuditEvent): Record<string, unknown> {

@@ -88,4 +88,33 @@ CREATE INDEX audit_events_host ON audit_events (host, seq);
 CREATE INDEX audit_events_time ON audit_events (timestamp_ms);
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: initialSchema }];
+// Schema 2 of audit events (hash chain): checkpoints beside the events, placed by the seq of
+// the event stored before them, and no UPDATE or DELETE on either table from any client of
+// this file (an attacker with the file can drop the triggers; the chain is what proves it).
+const auditChain = `
+CREATE TABLE audit_checkpoints (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  after_seq    INTEGER NOT NULL,
+  timestamp_ms INTEGER NOT NULL,
+  kind         TEXT NOT NULL,
+  gateway_id   TEXT,
+  segment      TEXT,
+  signature    TEXT NOT NULL UNIQUE,
+  checkpoint   TEXT NOT NULL
+);
+CREATE INDEX audit_checkpoints_place ON audit_checkpoints (after_seq, id);
+
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'clawgress: audit_events is append-only'); END;
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'clawgress: audit_events is append-only'); END;
+CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+BEGIN SELECT RAISE(ABORT, 'clawgress: audit_checkpoints is append-only'); END;
+CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+BEGIN SELECT RAISE(ABORT, 'clawgress: audit_checkpoints is append-only'); END;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sql: initialSchema },
+  { version: 2, name: 'audit hash chain: checkpoints, append-only triggers', sql: auditChain },
+];

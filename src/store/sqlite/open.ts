@@ -14,18 +14,26 @@ export interface SqliteStoreOptions {
   readonly path: string;
   /** How long a write waits for another process's lock before failing; 5000 ms by default. */
   readonly busyTimeoutMs?: number;
+  /**
+   * The same for audit appends, on a connection of their own; 0 ms by default: a locked or
+   * read-only file fails the batch at once (the audit queue retries it) rather than blocking
+   * the process, whose event loop also serves the proxy.
+   */
+  readonly auditBusyTimeoutMs?: number;
+  /** Open an existing file to read only (audit verify): nothing is created or migrated. */
+  readonly readonly?: boolean;
 }
 
 /** Opens (creating and migrating when needed) the embedded SQLite store. */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
-  const db = new Database(options.path);
+  const db = new Database(options.path, options.readonly ? { readonly: true, fileMustExist: true } : {});
+  let writer = db;
   try {
-    // WAL lets the audit query read while a batch is being written; `:memory:` ignores it.
-    db.pragma('journal_mode = WAL');
-    db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
-    db.pragma('foreign_keys = ON');
-    db.pragma('synchronous = NORMAL');
-    migrate(db, MIGRATIONS, new Date().toISOString());
+    if (!options.readonly) {
+      prepare(db, options.busyTimeoutMs ?? 5000);
+      migrate(db, MIGRATIONS, new Date().toISOString());
+      if (options.path !== ':memory:') writer = prepare(new Database(options.path), options.auditBusyTimeoutMs ?? 0);
+    }
   } catch (error) {
     db.close();
     throw error;
@@ -37,9 +45,19 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     policies: sqlitePolicyRepository(db),
     quotas: sqliteQuotaRepository(db),
     bundles: sqliteBundleRepository(db),
-    audit: sqliteAuditRepository(db),
+    audit: sqliteAuditRepository(db, writer),
     close: async () => {
+      if (writer.open) writer.close();
       if (db.open) db.close();
     },
   };
+}
+
+function prepare(db: Database.Database, busyTimeoutMs: number): Database.Database {
+  // WAL lets the audit query read while a batch is being written; `:memory:` ignores it.
+  db.pragma('journal_mode = WAL');
+  db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('synchronous = NORMAL');
+  return db;
 }

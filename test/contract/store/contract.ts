@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe } from 'node:test';
 import type { Store } from '../../../src/store/index.js';
 import { agentAndKeyContract } from './agents.js';
 import { auditContract } from './audit.js';
+import { auditLogContract } from './audit-log.js';
 import { recordContract } from './records.js';
 
 export type StoreFactory = () => Promise<Store>;
@@ -23,5 +24,6 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
     agentAndKeyContract(currentStore);
     recordContract(currentStore);
     describe('audit', () => auditContract(currentStore));
+    describe('audit log', () => auditLogContract(currentStore));
   });
 }
