@@ -1,35 +1,17 @@
 // `clawgress control-plane`: admin API + UI for operators, and the mTLS gateway API that
 // gateway nodes fetch bundles from and send audit events to. No proxy runs here.
-import { readFileSync } from 'node:fs';
 import { systemClock } from '../core/index.js';
-import { formatHostPort, loadConfig, type Config } from '../config/index.js';
+import { formatHostPort, loadConfig } from '../config/index.js';
 import { createControlPlane } from '../control/index.js';
 import { buildAdminApp, buildGatewayApi } from '../admin/index.js';
 import { createHealth, createLogger, createMetrics } from '../observe/index.js';
 import { loadDeploymentSecrets } from './secrets.js';
 import { adminPort, onStopSignals } from './serve.js';
 import { openStore } from './serve-control.js';
+import { readPem, requireSettings } from './setting-files.js';
 
 // Audit batches from gateways are larger than admin requests.
 const INTAKE_BODY_LIMIT = 32 * 1024 * 1024; // 32 MiB
-
-export function requireSettings(config: Config, names: readonly (keyof Config)[], flags: Record<string, string>): void {
-  for (const name of names) {
-    if (config[name] === null || config[name] === undefined) {
-      process.stderr.write(`clawgress: missing setting ${flags[name] ?? name}\n`);
-      process.exit(2);
-    }
-  }
-}
-
-export function readPem(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    process.stderr.write(`clawgress: cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`);
-    process.exit(2);
-  }
-}
 
 export async function runControlPlane(argv: readonly string[]): Promise<void> {
   const loaded = loadConfig({ role: 'control-plane', argv, env: process.env });

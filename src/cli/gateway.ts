@@ -14,7 +14,7 @@ import { applyAndReport, BundleHolder, BundleSync, quotaAlertLogger, readCachedB
 import { createHealth, createHealthServer, createLogger, createMetrics, type Logger, type Metrics } from '../observe/index.js';
 import { commonNameOf } from '../pki/index.js';
 import { startCluster, type ClusterHandle } from './cluster-primary.js';
-import { readPem, requireSettings } from './control-plane.js';
+import { readPem, requireSettings } from './setting-files.js';
 import { onStopSignals } from './serve.js';
 import { createLimiter, createServeGateway, type GatewaySecrets } from './serve-gateway.js';
 import { runWorker } from './serve-worker.js';

@@ -5,11 +5,7 @@ import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, formatHostPort, type Config } from '../config/index.js';
 import { createLogger, createMetrics, type Logger } from '../observe/index.js';
-import { runPrimary } from './serve-primary.js';
-import { runWorker } from './serve-worker.js';
 import { readGatewaySecrets } from './secrets.js';
-import { printBanner, startControlSide, stopControlSide } from './serve-control.js';
-import { createLimiter, createServeGateway } from './serve-gateway.js';
 
 export async function runServe(argv: readonly string[]): Promise<void> {
   const loaded = loadConfig({ role: 'serve', argv, env: process.env });
@@ -19,12 +15,15 @@ export async function runServe(argv: readonly string[]): Promise<void> {
   }
   const config = loaded.config;
   const logger = createLogger({ level: config.logLevel, name: 'clawgress' });
-  if (cluster.isWorker) return runWorker(config, logger, readGatewaySecrets(config.dataDir));
-  if (config.workers > 1) return runPrimary(config, logger);
+  // Workers load only the gateway side; the control side (admin API, store) loads where it runs.
+  if (cluster.isWorker) return (await import('./serve-worker.js')).runWorker(config, logger, readGatewaySecrets(config.dataDir));
+  if (config.workers > 1) return (await import('./serve-primary.js')).runPrimary(config, logger);
   return runSingle(config, logger);
 }
 
 async function runSingle(config: Config, logger: Logger): Promise<void> {
+  const { printBanner, startControlSide, stopControlSide } = await import('./serve-control.js');
+  const { createLimiter, createServeGateway } = await import('./serve-gateway.js');
   const metrics = createMetrics();
   let ready = (): { ok: boolean; detail?: string } => ({ ok: false, detail: 'starting' });
   // Known once the gateway listens; the admin app reads it for the UI's HTTPS_PROXY line.
