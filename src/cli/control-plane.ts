@@ -1,13 +1,10 @@
 // `clawgress control-plane`: admin API + UI for operators, and the mTLS gateway API that
 // gateway nodes fetch bundles from and send audit events to. No proxy runs here.
-import { systemClock } from '../core/index.js';
 import { formatHostPort, loadConfig } from '../config/index.js';
-import { createControlPlane } from '../control/index.js';
 import { buildAdminApp, buildGatewayApi } from '../admin/index.js';
 import { createHealth, createLogger, createMetrics } from '../observe/index.js';
-import { loadDeploymentSecrets } from './secrets.js';
 import { adminPort, onStopSignals } from './serve.js';
-import { openStore } from './serve-control.js';
+import { openControl } from './serve-control.js';
 import { readPem, requireSettings } from './setting-files.js';
 
 // Audit batches from gateways are larger than admin requests.
@@ -28,15 +25,7 @@ export async function runControlPlane(argv: readonly string[]): Promise<void> {
   };
   const logger = createLogger({ level: config.logLevel, name: 'clawgress' });
   const metrics = createMetrics();
-  const secrets = loadDeploymentSecrets(config.dataDir, config.adminToken);
-  const store = await openStore(config);
-  const control = await createControlPlane({
-    store,
-    signingPrivateKeyPem: secrets.signingPrivateKeyPem,
-    keyHashSecret: secrets.keyHashSecret,
-    clock: systemClock,
-    onListenerError: (error) => logger.error({ err: error }, 'control plane listener failed'),
-  });
+  const { secrets, store, control } = await openControl(config, logger);
   metrics.bundleVersion.set(control.currentBundle().manifest.version);
   const unsubscribe = control.onBundle((bundle) => metrics.bundleVersion.set(bundle.manifest.version));
   const health = createHealth({ metrics, checks: [{ name: 'policy_bundle', check: () => ({ ok: true, detail: `publishing version ${control.currentBundle().manifest.version}` }) }] });

@@ -31,15 +31,7 @@ export async function startControlSide(options: {
   proxyAddress?: () => string | undefined;
 }): Promise<ControlSide> {
   const { config, logger, metrics } = options;
-  const secrets = loadDeploymentSecrets(config.dataDir, config.adminToken);
-  const store = await openStore(config);
-  const control = await createControlPlane({
-    store,
-    signingPrivateKeyPem: secrets.signingPrivateKeyPem,
-    keyHashSecret: secrets.keyHashSecret,
-    clock: systemClock,
-    onListenerError: (error) => logger.error({ err: error }, 'control plane listener failed'),
-  });
+  const { secrets, store, control } = await openControl(config, logger);
   const auditLog = createServeAuditLog({ config, metrics, logger, control, signingPrivateKeyPem: secrets.signingPrivateKeyPem });
   const audit = auditLog.queue;
   const checks = [...options.readiness, auditLog.readiness];
@@ -50,6 +42,20 @@ export async function startControlSide(options: {
   });
   await admin.listen({ host: config.adminListen.host, port: config.adminListen.port });
   return { secrets, store, control, audit, admin };
+}
+
+/** The deployment's secrets, its store and the control plane over them (serve and control-plane). */
+export async function openControl(config: Config, logger: Logger): Promise<{ secrets: DeploymentSecrets; store: Store; control: ControlPlane }> {
+  const secrets = loadDeploymentSecrets(config.dataDir, config.adminToken);
+  const store = await openStore(config);
+  const control = await createControlPlane({
+    store,
+    signingPrivateKeyPem: secrets.signingPrivateKeyPem,
+    keyHashSecret: secrets.keyHashSecret,
+    clock: systemClock,
+    onListenerError: (error) => logger.error({ err: error }, 'control plane listener failed'),
+  });
+  return { secrets, store, control };
 }
 
 export async function openStore(config: Config): Promise<Store> {
