@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { ClawgressError, type AuditCheckpoint, type AuditEvent, type AuditRecord } from '../../core/index.js';
-import { decodeAuditCursor, encodeAuditCursor } from '../audit-cursor.js';
+import { auditConditions, auditPage, type AuditQueryRow } from '../audit-query.js';
 import { checkpointColumns, placeOf } from '../audit-log.js';
 import type { AuditFilter, AuditPage, AuditRepository } from '../types.js';
 import { postgresAuditLog } from './audit-log.js';
@@ -22,10 +22,6 @@ const COLUMNS = [
 /** PostgreSQL takes at most 65535 bind parameters in one statement. */
 export const AUDIT_ROWS_PER_INSERT = Math.floor(65535 / COLUMNS.length);
 
-interface AuditRow {
-  seq: number;
-  event: string;
-}
 
 export function postgresAuditRepository(pool: Pool): AuditRepository {
   return {
@@ -156,37 +152,9 @@ function toRow(event: AuditEvent): unknown[] {
 }
 
 async function queryPage(pool: Pool, filter: AuditFilter): Promise<AuditPage> {
-  const { where, params } = buildWhere(filter);
-  params.push(filter.limit + 1);
-  // One row more than asked tells whether another page exists.
-  const { rows } = await run<AuditRow>(
-    pool,
-    `SELECT seq, event FROM audit_events ${where} ORDER BY seq DESC LIMIT $${params.length}`,
-    params,
-  );
-  const page = rows.slice(0, filter.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => JSON.parse(row.event) as AuditEvent),
-    next_cursor: rows.length > filter.limit && last ? encodeAuditCursor(last.seq) : null,
-  };
-}
-
-function buildWhere(filter: AuditFilter): { where: string; params: unknown[] } {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  const add = (comparison: string, value: unknown): void => {
-    if (value === undefined) return;
-    params.push(value);
-    clauses.push(`${comparison} $${params.length}`);
-  };
-  add('agent_id =', filter.agent_id);
-  add('team_id =', filter.team_id);
-  add('decision =', filter.decision);
-  add('policy_id =', filter.policy_id);
-  add('host =', filter.host);
-  add('timestamp_ms >=', filter.since_ms);
-  add('timestamp_ms <', filter.until_ms);
-  add('seq <', filter.cursor === undefined ? undefined : decodeAuditCursor(filter.cursor));
-  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  const conditions = auditConditions(filter);
+  const params = [...conditions.map(([, value]) => value), filter.limit + 1];
+  const where = conditions.length > 0 ? `WHERE ${conditions.map(([comparison], i) => `${comparison} $${i + 1}`).join(' AND ')}` : '';
+  const { rows } = await run<AuditQueryRow>(pool, `SELECT seq, event FROM audit_events ${where} ORDER BY seq DESC LIMIT $${params.length}`, params);
+  return auditPage(rows, filter.limit);
 }

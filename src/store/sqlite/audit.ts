@@ -1,14 +1,10 @@
 import type Database from 'better-sqlite3';
 import { ClawgressError, type AuditCheckpoint, type AuditEvent, type AuditRecord } from '../../core/index.js';
-import { decodeAuditCursor, encodeAuditCursor } from '../audit-cursor.js';
+import { auditConditions, auditPage, type AuditQueryRow } from '../audit-query.js';
 import { checkpointColumns, placeOf } from '../audit-log.js';
 import type { AuditFilter, AuditPage, AuditRepository } from '../types.js';
 import { sqliteAuditLog } from './audit-log.js';
 
-interface AuditRow {
-  seq: number;
-  event: string;
-}
 
 /**
  * `writer` takes the appends: a connection of its own that never waits for a lock another
@@ -73,34 +69,10 @@ function toRow(event: AuditEvent): Record<string, unknown> {
 }
 
 function queryPage(db: Database.Database, filter: AuditFilter): AuditPage {
-  const { where, params } = buildWhere(filter);
-  // One row more than asked tells whether another page exists.
+  const conditions = auditConditions(filter);
+  const where = conditions.length > 0 ? `WHERE ${conditions.map(([comparison]) => `${comparison} ?`).join(' AND ')}` : '';
   const rows = db
     .prepare(`SELECT seq, event FROM audit_events ${where} ORDER BY seq DESC LIMIT ?`)
-    .all(...params, filter.limit + 1) as AuditRow[];
-  const page = rows.slice(0, filter.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => JSON.parse(row.event) as AuditEvent),
-    next_cursor: rows.length > filter.limit && last ? encodeAuditCursor(last.seq) : null,
-  };
-}
-
-function buildWhere(filter: AuditFilter): { where: string; params: unknown[] } {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  const add = (clause: string, value: unknown): void => {
-    if (value === undefined) return;
-    clauses.push(clause);
-    params.push(value);
-  };
-  add('agent_id = ?', filter.agent_id);
-  add('team_id = ?', filter.team_id);
-  add('decision = ?', filter.decision);
-  add('policy_id = ?', filter.policy_id);
-  add('host = ?', filter.host);
-  add('timestamp_ms >= ?', filter.since_ms);
-  add('timestamp_ms < ?', filter.until_ms);
-  add('seq < ?', filter.cursor === undefined ? undefined : decodeAuditCursor(filter.cursor));
-  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+    .all(...conditions.map(([, value]) => value), filter.limit + 1) as AuditQueryRow[];
+  return auditPage(rows, filter.limit);
 }
