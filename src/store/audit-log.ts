@@ -7,7 +7,7 @@
 //
 // and a page boundary is just the key of the last record returned.
 
-import { ClawgressError, type AuditCheckpoint, type AuditEvent } from '../core/index.js';
+import { ClawgressError, type AuditCheckpoint, type AuditEvent, type AuditRecord } from '../core/index.js';
 import type { AuditLogItem, AuditLogPosition, AuditLogSlice } from './types.js';
 
 export const LOG_START: AuditLogPosition = { seq: 0, checkpoint: 0 };
@@ -81,4 +81,41 @@ export function checkpointColumns(record: AuditCheckpoint): {
 /** Prune records go before every event: a verifier needs their runs before it meets the kept records. */
 export function placeOf(record: AuditCheckpoint, lastSeq: () => number): number {
   return record.kind === 'prune' ? 0 : lastSeq();
+}
+
+export function isCheckpoint(record: AuditRecord): record is AuditCheckpoint {
+  return (record as Partial<AuditCheckpoint>).record_type === 'audit_checkpoint';
+}
+
+/** The audit_events columns of an event (both stores index the same ones); a bad time fails the batch. */
+export function eventColumns(event: AuditEvent): {
+  request_id: string;
+  timestamp: string;
+  timestamp_ms: number;
+  agent_id: string | null;
+  team_id: string | null;
+  decision: string;
+  policy_id: string | null;
+  host: string;
+  event: string;
+} {
+  const timestampMs = Date.parse(event.timestamp);
+  if (!Number.isFinite(timestampMs)) {
+    throw new ClawgressError(
+      'VALIDATION',
+      `audit event \`${event.request_id}\`: timestamp: \`${event.timestamp}\` is not a valid time`,
+      { field: 'timestamp' },
+    );
+  }
+  return {
+    request_id: event.request_id,
+    timestamp: event.timestamp,
+    timestamp_ms: timestampMs,
+    agent_id: event.identity?.agent_id ?? null,
+    team_id: event.identity?.team_id ?? null,
+    decision: event.decision,
+    policy_id: event.policy_id,
+    host: event.destination.host,
+    event: JSON.stringify(event),
+  };
 }

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
-import { ClawgressError, type AuditCheckpoint, type AuditEvent, type AuditRecord } from '../../core/index.js';
+import type { AuditCheckpoint, AuditEvent } from '../../core/index.js';
 import { auditConditions, auditPage, type AuditQueryRow } from '../audit-query.js';
-import { checkpointColumns, placeOf } from '../audit-log.js';
+import { checkpointColumns, eventColumns, isCheckpoint, placeOf } from '../audit-log.js';
 import type { AuditFilter, AuditPage, AuditRepository } from '../types.js';
 import { postgresAuditLog } from './audit-log.js';
 import { postgresAuditPrune } from './audit-prune.js';
@@ -40,9 +40,6 @@ export function postgresAuditRepository(pool: Pool): AuditRepository {
 type CheckpointRow = { checkpoint: AuditCheckpoint; columns: ReturnType<typeof checkpointColumns> };
 type Row = unknown[] | CheckpointRow;
 
-function isCheckpoint(record: AuditRecord): record is AuditCheckpoint {
-  return (record as Partial<AuditCheckpoint>).record_type === 'audit_checkpoint';
-}
 
 async function insertRecords(client: PoolClient, rows: readonly Row[]): Promise<number> {
   // Appends take turns (reads do not wait), as under SQLite's writer lock: seq order is then
@@ -128,28 +125,6 @@ async function insertChunk(client: PoolClient, rows: readonly unknown[][]): Prom
   return result.rowCount ?? 0;
 }
 
-/** The row's values in COLUMNS order. */
-function toRow(event: AuditEvent): unknown[] {
-  const timestampMs = Date.parse(event.timestamp);
-  if (!Number.isFinite(timestampMs)) {
-    throw new ClawgressError(
-      'VALIDATION',
-      `audit event \`${event.request_id}\`: timestamp: \`${event.timestamp}\` is not a valid time`,
-      { field: 'timestamp' },
-    );
-  }
-  return [
-    event.request_id,
-    event.timestamp,
-    timestampMs,
-    event.identity?.agent_id ?? null,
-    event.identity?.team_id ?? null,
-    event.decision,
-    event.policy_id,
-    event.destination.host,
-    JSON.stringify(event),
-  ];
-}
 
 async function queryPage(pool: Pool, filter: AuditFilter): Promise<AuditPage> {
   const conditions = auditConditions(filter);
@@ -157,4 +132,10 @@ async function queryPage(pool: Pool, filter: AuditFilter): Promise<AuditPage> {
   const where = conditions.length > 0 ? `WHERE ${conditions.map(([comparison], i) => `${comparison} $${i + 1}`).join(' AND ')}` : '';
   const { rows } = await run<AuditQueryRow>(pool, `SELECT seq, event FROM audit_events ${where} ORDER BY seq DESC LIMIT $${params.length}`, params);
   return auditPage(rows, filter.limit);
+}
+
+/** The row's values in COLUMNS order. */
+function toRow(event: AuditEvent): unknown[] {
+  const columns = eventColumns(event);
+  return COLUMNS.map((column) => columns[column]);
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { ClawgressError, type AuditCheckpoint, type AuditEvent, type AuditRecord } from '../../core/index.js';
+import type { AuditRecord } from '../../core/index.js';
 import { auditConditions, auditPage, type AuditQueryRow } from '../audit-query.js';
-import { checkpointColumns, placeOf } from '../audit-log.js';
+import { checkpointColumns, eventColumns, isCheckpoint, placeOf } from '../audit-log.js';
 import type { AuditFilter, AuditPage, AuditRepository } from '../types.js';
 import { sqliteAuditLog } from './audit-log.js';
 
@@ -30,7 +30,7 @@ export function sqliteAuditRepository(db: Database.Database, writer: Database.Da
     let added = 0;
     for (const record of records) {
       if (isCheckpoint(record)) insertCheckpoint.run({ ...checkpointColumns(record), after_seq: placeOf(record, () => lastSeq.get() as number) });
-      else added += insert.run(toRow(record)).changes;
+      else added += insert.run(eventColumns(record)).changes;
     }
     return added;
   });
@@ -42,31 +42,7 @@ export function sqliteAuditRepository(db: Database.Database, writer: Database.Da
   };
 }
 
-function isCheckpoint(record: AuditRecord): record is AuditCheckpoint {
-  return (record as Partial<AuditCheckpoint>).record_type === 'audit_checkpoint';
-}
 
-function toRow(event: AuditEvent): Record<string, unknown> {
-  const timestampMs = Date.parse(event.timestamp);
-  if (!Number.isFinite(timestampMs)) {
-    throw new ClawgressError(
-      'VALIDATION',
-      `audit event \`${event.request_id}\`: timestamp: \`${event.timestamp}\` is not a valid time`,
-      { field: 'timestamp' },
-    );
-  }
-  return {
-    request_id: event.request_id,
-    timestamp: event.timestamp,
-    timestamp_ms: timestampMs,
-    agent_id: event.identity?.agent_id ?? null,
-    team_id: event.identity?.team_id ?? null,
-    decision: event.decision,
-    policy_id: event.policy_id,
-    host: event.destination.host,
-    event: JSON.stringify(event),
-  };
-}
 
 function queryPage(db: Database.Database, filter: AuditFilter): AuditPage {
   const conditions = auditConditions(filter);
