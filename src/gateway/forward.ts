@@ -12,9 +12,9 @@ import type { ResolvedAddress } from './address-guard.js';
 import type { GatewayContext } from './context.js';
 import { Exchange } from './exchange.js';
 import { endToEndHeaders } from './headers.js';
-import { authorize, type Verdict } from './pipeline.js';
+import type { Verdict } from './pipeline.js';
 import { sendAnswer } from './respond.js';
-import { applyVerdict } from './verdict.js';
+import { applyVerdict, startDecision } from './verdict.js';
 import { classifyUpstreamError, type UpstreamFailure } from './upstream-errors.js';
 
 const NOT_ABSOLUTE = 'request target must be an absolute http:// or https:// url (this is a forward proxy)';
@@ -24,37 +24,20 @@ export function handleRequest(ctx: GatewayContext, req: IncomingMessage, res: Se
   const exchange = new Exchange(ctx.sinks);
   res.once('close', () => exchange.record());
   if (ctx.draining) res.shouldKeepAlive = false;
-  const bundle = ctx.holder.current;
-  if (bundle === null) return answerUnready(req, res, exchange);
-  exchange.bundleVersion = bundle.version;
   const target = parseTarget(req);
-  if (target.ok) exchange.destination = target.destination;
-  authorize(
-    {
-      bundle,
-      guard: ctx.guard,
-      quota: ctx.quota,
-      authorization: req.headers['proxy-authorization'],
-      destination: target.ok ? target.destination : null,
-      badTarget: target.ok ? '' : target.error,
-    },
+  const unready = startDecision(
+    ctx,
+    exchange,
+    { authorization: req.headers['proxy-authorization'], target, badTarget: target.ok ? '' : target.error },
     (verdict) => onVerdict(ctx, { req, res, exchange, verdict, query: target.ok ? target.query : '' }),
   );
+  if (unready !== null) exchange.bytesOut = sendAnswer(res, unready, { close: hasUnreadBody(req) });
 }
 
 function parseTarget(req: IncomingMessage): ReturnType<typeof destinationFromUrl> {
   const url = req.url ?? '';
   if (!url.startsWith('http://') && !url.startsWith('https://')) return { ok: false, error: NOT_ABSOLUTE };
   return destinationFromUrl(req.method ?? 'GET', url);
-}
-
-function answerUnready(req: IncomingMessage, res: ServerResponse, exchange: Exchange): void {
-  exchange.reason = 'gateway has no verified policy bundle';
-  exchange.bytesOut = sendAnswer(
-    res,
-    { status: 503, error: exchange.reason, decision: 'deny', policyId: null, requestId: exchange.requestId },
-    { close: hasUnreadBody(req) },
-  );
 }
 
 /** A denied request's body is not read; the connection is closed rather than drained. */

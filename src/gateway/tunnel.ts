@@ -8,9 +8,9 @@ import { destinationFromAuthority } from '../policy/index.js';
 import type { ResolvedAddress } from './address-guard.js';
 import type { GatewayContext } from './context.js';
 import { Exchange } from './exchange.js';
-import { authorize, type Verdict } from './pipeline.js';
+import type { Verdict } from './pipeline.js';
 import { sendAnswerOnSocket, tunnelEstablished, type GatewayAnswer } from './respond.js';
-import { applyVerdict } from './verdict.js';
+import { applyVerdict, startDecision } from './verdict.js';
 import { classifyUpstreamError, connectTimeout, type UpstreamFailure } from './upstream-errors.js';
 
 export function handleConnect(ctx: GatewayContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -21,25 +21,14 @@ export function handleConnect(ctx: GatewayContext, req: IncomingMessage, socket:
     ctx.tunnels.delete(socket);
     exchange.record();
   });
-  const bundle = ctx.holder.current;
-  if (bundle === null) {
-    exchange.reason = 'gateway has no verified policy bundle';
-    return refuse(socket, exchange, { status: 503, error: exchange.reason, decision: 'deny', policyId: null, requestId: exchange.requestId });
-  }
-  exchange.bundleVersion = bundle.version;
   const target = destinationFromAuthority(req.url ?? '');
-  if (target.ok) exchange.destination = target.destination;
-  authorize(
-    {
-      bundle,
-      guard: ctx.guard,
-      quota: ctx.quota,
-      authorization: req.headers['proxy-authorization'],
-      destination: target.ok ? target.destination : null,
-      badTarget: target.ok ? '' : `connect target: ${target.error}`,
-    },
+  const unready = startDecision(
+    ctx,
+    exchange,
+    { authorization: req.headers['proxy-authorization'], target, badTarget: target.ok ? '' : `connect target: ${target.error}` },
     (verdict) => onVerdict(ctx, { socket, exchange, head }, verdict),
   );
+  if (unready !== null) refuse(socket, exchange, unready);
 }
 
 interface Tunnel {
