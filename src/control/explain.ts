@@ -1,7 +1,8 @@
 // Dry run against the bundle in force: the same agent registry, compiled index and decide()
 // the gateway uses, so the answer is what a real request would get from policy.
 
-import { ClawgressError, type Destination, type Identity, type SignedBundle } from '../core/index.js';
+import { ClawgressError, type Destination, type SignedBundle } from '../core/index.js';
+import { identityOf } from '../identity/index.js';
 import { decide, destinationFromAuthority, destinationFromUrl, type PolicyIndex } from '../policy/index.js';
 import type { ExplainInput, ExplainResult } from './types.js';
 import { checkText, shown } from './validate.js';
@@ -19,15 +20,7 @@ export function explainDecision(source: ExplainSource, input: ExplainInput): Exp
     return { decision: 'deny', policy_id: null, reason: `agent ${shown(agentId)} is disabled` };
   }
   const destination = destinationOf(String(input.method), String(input.url));
-  const identity: Identity = {
-    agent_id: agent.agent_id,
-    team_id: agent.team_id,
-    project_id: agent.project_id,
-    environment: agent.environment,
-    auth_type: agent.auth_type,
-    status: agent.status,
-  };
-  const { decision, policy_id, reason } = decide(source.currentIndex(), identity, destination);
+  const { decision, policy_id, reason } = decide(source.currentIndex(), identityOf(agent, agent.auth_type), destination);
   return { decision, policy_id, reason };
 }
 

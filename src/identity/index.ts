@@ -8,6 +8,6 @@ export {
 } from './proxy-authorization.js';
 export { generateApiKey, hashApiKey, API_KEY_PREFIX } from './api-key.js';
 export { IdentityResolver, type IdentityResolverOptions } from './identity-resolver.js';
-export type { IdentityResult } from './identity-result.js';
+export { identityOf, type IdentityResult } from './identity-result.js';
 export { findIssuerProblem } from './issuer-keys.js';
 export { REASONS, MAX_HEADER_LENGTH } from './reasons.js';
