@@ -3,9 +3,9 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { systemClock } from '../../src/core/index.js';
 import { MemoryLimiter, RedisLimiter, type Limiter } from '../../src/quota/index.js';
+import { freePort } from '../helpers/wait.js';
 
 const REDIS_URL = process.env['CLAWGRESS_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
 const prefix = `clawgress-test:${randomUUID()}`; // keys of this run only; they expire within 60 s
@@ -88,10 +88,7 @@ describe('limiter: redis specifics', () => {
   });
 
   it('an unreachable Redis answers `unavailable` within the timeout, not an exception', async () => {
-    const probe = net.createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const port = (probe.address() as net.AddressInfo).port;
-    await new Promise<void>((r) => probe.close(() => r()));
+    const port = await freePort();
     const limiter = new RedisLimiter({ url: `redis://127.0.0.1:${port}`, timeoutMs: 100, prefix });
     opened.push(limiter);
     const started = Date.now();

@@ -4,7 +4,7 @@
 // server in place, so the child's PID is the postmaster's and a signal reaches it directly.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './wait.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -67,17 +67,6 @@ function runAs(dir: string): string[] {
   const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
   chownSync(dir, uid, gid);
   return ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--init-groups', '--'];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }
 
 async function waitUntilAccepting(url: string): Promise<void> {

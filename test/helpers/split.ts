@@ -2,12 +2,13 @@
 // `clawgress gateway` processes on fixed loopback ports (so a restarted process comes back
 // where its peers expect it).
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCertificateAuthority, issueCertificate, type KeyPairPem } from '../../src/pki/index.js';
 import { spawnClawgress, type ClawgressProcess } from './process.js';
 import { adminCall, TEST_ADMIN_TOKEN } from './serve.js';
+
+export { freePort } from './wait.js';
 
 export interface SplitPki {
   readonly dir: string;
@@ -37,14 +38,6 @@ export async function makeSplitPki(gateways: readonly string[]): Promise<SplitPk
     other,
     certFiles: (name) => ({ cert: join(dir, `${name}.pem`), key: join(dir, `${name}.key.pem`) }),
   };
-}
-
-export async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const port = (probe.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
 }
 
 export interface ControlPlaneProcess extends ClawgressProcess {

@@ -6,20 +6,13 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { burst } from '../helpers/burst.js';
+import { eventually, freePort } from '../helpers/wait.js';
 import { startHttpOrigin, type Origin } from '../helpers/origin.js';
 import { createKeyAgent, publishPolicies, startServe, type ServeProcess } from '../helpers/serve.js';
 
 let origin: Origin;
 let redisPort: number;
 let redis: ChildProcess | null = null;
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const port = (probe.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
-}
 
 async function startRedis(): Promise<void> {
   redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
@@ -70,15 +63,6 @@ async function statuses(serve: ServeProcess, key: string, count = 4): Promise<nu
   return (await burst({ proxyPort: serve.proxyPort, auth: `agent-r:${key}`, url: `http://127.0.0.1:${origin.port}/o`, count })).statuses;
 }
 
-async function eventually(probe: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (!(await probe())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return Date.now() - started;
-}
-
 test('fail_closed: Redis down → 429 naming the backend; Redis back → requests pass again, no restart', async () => {
   const { serve, key } = await node('fail_closed');
   try {
@@ -91,7 +75,7 @@ test('fail_closed: Redis down → 429 naming the backend; Redis back → request
     const refused = (await serve.waitForAudit(8)).filter((e) => e.decision === 'rate_limited').at(-1);
     assert.match(refused?.reason ?? '', /^rate limit backend unavailable: .* \(fail_closed\)$/);
     await startRedis();
-    await eventually(async () => (await statuses(serve, key)).every((s) => s === 200), 10_000);
+    await eventually('requests pass again', async () => (await statuses(serve, key)).every((s) => s === 200), 10_000, 100);
   } finally {
     await serve.stop();
   }

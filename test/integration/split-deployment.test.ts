@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, ProxyAgent, request } from 'undici';
 import { startHttpOrigin, type Origin } from '../helpers/origin.js';
+import { eventually } from '../helpers/wait.js';
 import {
   freePort, makeSplitPki, startControlPlane, startGateway,
   type ControlPlaneProcess, type GatewayProcess, type SplitPki,
@@ -37,15 +38,6 @@ async function through(gw: GatewayProcess, method: string, path: string): Promis
   } finally {
     await dispatcher.close();
   }
-}
-
-async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (!(await probe())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return Date.now() - started;
 }
 
 async function readiness(gw: GatewayProcess): Promise<{ status: number; body: any }> {

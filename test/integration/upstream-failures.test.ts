@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { ProxyAgent, request } from 'undici';
 import { createKeyAgent, publishPolicies, startServe, type ServeProcess } from '../helpers/serve.js';
+import { freePort } from '../helpers/wait.js';
 
 let serve: ServeProcess;
 let key: string;
@@ -15,10 +16,7 @@ before(async () => {
   silent = net.createServer(() => undefined);
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
   silentPort = (silent.address() as net.AddressInfo).port;
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  closedPort = (probe.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => probe.close(() => r()));
+  closedPort = await freePort();
   serve = await startServe({
     args: ['--allow-internal', '127.0.0.1/32', '--upstream-response-timeout', '500ms', '--client-header-timeout', '1s'],
   });
