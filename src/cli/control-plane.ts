@@ -1,21 +1,17 @@
 // `clawgress control-plane`: admin API + UI for operators, and the mTLS gateway API that
 // gateway nodes fetch bundles from and send audit events to. No proxy runs here.
-import { formatHostPort, loadConfig } from '../config/index.js';
+import { formatHostPort } from '../config/index.js';
 import { buildAdminApp, buildGatewayApi } from '../admin/index.js';
 import { createHealth, createLogger, createMetrics } from '../observe/index.js';
 import { adminPort, onStopSignals } from './serve.js';
 import { openControl } from './serve-control.js';
-import { readPem, requireSettings } from './setting-files.js';
+import { loadConfigOrExit, readPem, requireSettings } from './setting-files.js';
 
 // Audit batches from gateways are larger than admin requests.
 const INTAKE_BODY_LIMIT = 32 * 1024 * 1024; // 32 MiB
 
 export async function runControlPlane(argv: readonly string[]): Promise<void> {
-  const loaded = loadConfig({ role: 'control-plane', argv, env: process.env });
-  if (!loaded.ok) {
-    process.stderr.write(`clawgress: ${loaded.error}\n`);
-    process.exit(2);
-  }
+  const loaded = loadConfigOrExit('control-plane', argv);
   const config = loaded.config;
   requireSettings(config, ['tlsCert', 'tlsKey', 'tlsCa'], { tlsCert: '--tls-cert', tlsKey: '--tls-key', tlsCa: '--tls-ca' });
   const tls = {

@@ -9,12 +9,12 @@ import { Agent } from 'undici';
 import { systemClock, type SignedBundle } from '../core/index.js';
 import { createHttpSink, withLinger } from '../audit/index.js';
 import { generateSigningKeys } from '../policy/index.js';
-import { formatHostPort, loadConfig, type Config } from '../config/index.js';
+import { formatHostPort, type Config } from '../config/index.js';
 import { applyAndReport, BundleHolder, BundleSync, quotaAlertLogger, readCachedBundle, writeCachedBundle, type Gateway } from '../gateway/index.js';
 import { createHealth, createHealthServer, createLogger, createMetrics, type Logger, type Metrics } from '../observe/index.js';
 import { commonNameOf } from '../pki/index.js';
 import { startCluster, type ClusterHandle } from './cluster-primary.js';
-import { readPem, requireSettings } from './setting-files.js';
+import { loadConfigOrExit, readPem, requireSettings } from './setting-files.js';
 import { onStopSignals } from './serve.js';
 import { createLimiter, createServeGateway, type GatewaySecrets } from './serve-gateway.js';
 import { runWorker } from './serve-worker.js';
@@ -42,11 +42,7 @@ function effectiveConfig(config: Config, sources: Record<string, string>): Confi
 }
 
 export async function runGateway(argv: readonly string[]): Promise<void> {
-  const loaded = loadConfig({ role: 'gateway', argv, env: process.env });
-  if (!loaded.ok) {
-    process.stderr.write(`clawgress: ${loaded.error}\n`);
-    process.exit(2);
-  }
+  const loaded = loadConfigOrExit('gateway', argv);
   requireSettings(loaded.config, Object.keys(REQUIRED) as (keyof Config)[], REQUIRED);
   const config = effectiveConfig(loaded.config, loaded.sources);
   const logger = createLogger({ level: config.logLevel, name: 'clawgress' }).child({ gateway_id: config.gatewayId });

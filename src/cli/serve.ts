@@ -3,16 +3,13 @@
 // cluster primary (control side) and forks gateway workers that share the proxy port.
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
-import { loadConfig, formatHostPort, type Config } from '../config/index.js';
+import { formatHostPort, type Config } from '../config/index.js';
+import { loadConfigOrExit } from './setting-files.js';
 import { createLogger, createMetrics, type Logger } from '../observe/index.js';
 import { readGatewaySecrets } from './secrets.js';
 
 export async function runServe(argv: readonly string[]): Promise<void> {
-  const loaded = loadConfig({ role: 'serve', argv, env: process.env });
-  if (!loaded.ok) {
-    process.stderr.write(`clawgress: ${loaded.error}\n`);
-    process.exit(2);
-  }
+  const loaded = loadConfigOrExit('serve', argv);
   const config = loaded.config;
   const logger = createLogger({ level: config.logLevel, name: 'clawgress' });
   // Workers load only the gateway side; the control side (admin API, store) loads where it runs.

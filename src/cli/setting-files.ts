@@ -1,7 +1,19 @@
-// Settings that name files (certificates, keys): required ones checked, files read, and a
-// failure reported as one line naming the setting, like every other bad setting.
+// Loading a role's settings, and the settings that name files (certificates, keys): a failure
+// is one line naming the setting, and the process refuses to start (exit 2).
 import { readFileSync } from 'node:fs';
-import type { Config } from '../config/index.js';
+import { loadConfig, type Config, type Role } from '../config/index.js';
+
+type Loaded = Extract<ReturnType<typeof loadConfig>, { ok: true }>;
+
+/** The role's validated settings, or one line naming the bad one and exit 2. */
+export function loadConfigOrExit(role: Role, argv: readonly string[]): Loaded {
+  const loaded = loadConfig({ role, argv, env: process.env });
+  if (!loaded.ok) {
+    process.stderr.write(`clawgress: ${loaded.error}\n`);
+    process.exit(2);
+  }
+  return loaded;
+}
 
 export function requireSettings(config: Config, names: readonly (keyof Config)[], flags: Record<string, string>): void {
   for (const name of names) {
