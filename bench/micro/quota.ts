@@ -8,7 +8,7 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '../../src/core/index.js';
-import { IpcLimiter, MemoryLimiter, RedisLimiter, type Limiter } from '../../src/quota/index.js';
+import { IpcLimiter, LEASE_SIZE, MemoryLimiter, RedisLimiter, type Limiter } from '../../src/quota/index.js';
 import { timeAsync, timeSync, type MicroResult } from './timing.js';
 
 const LIMITS = { rps: 1_000_000, rpm: 60_000_000 };
@@ -30,10 +30,12 @@ async function asyncBackend(name: string, limiter: Limiter, note: string): Promi
   return { group: 'quota take()', name, ns_per_op: ns, note: `${note}; 64 in flight: ${Math.round(rate).toLocaleString('en')}/s` };
 }
 
-function ipcLimiter(): { limiter: Limiter; stop: () => void } {
+function ipcLimiter(leaseSize: number): { limiter: Limiter; stop: () => void } {
   const child = fork(new URL('./quota-primary.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'] });
   const limiter = new IpcLimiter({
+    clock: systemClock,
     timeoutMs: 1_000,
+    leaseSize,
     channel: { send: (message) => child.send(message), onMessage: (listener) => child.on('message', listener) },
   });
   return { limiter, stop: () => child.kill() };
@@ -64,11 +66,16 @@ export async function quotaBenchmarks(redisUrl: string): Promise<MicroResult[]> 
   const memory = new MemoryLimiter({ clock: systemClock });
   const memoryNs = timeSync(200_000, (n) => memory.take(agentFor(n), LIMITS));
   const results: MicroResult[] = [{ group: 'quota take()', name: 'memory', ns_per_op: memoryNs, note: 'sliding log, in process' }];
-  const ipc = ipcLimiter();
-  try {
-    results.push(await asyncBackend('ipc (cluster worker)', ipc.limiter, 'to a forked MemoryLimiter'));
-  } finally {
-    ipc.stop();
+  for (const [name, leaseSize, note] of [
+    ['ipc (cluster worker), asking every time', 0, 'to a forked MemoryLimiter: what every check costs near an agent\'s limit'],
+    ['ipc (cluster worker), leased', LEASE_SIZE, `to a forked MemoryLimiter, far from the limits: one question per ${LEASE_SIZE} checks of an agent`],
+  ] as const) {
+    const ipc = ipcLimiter(leaseSize);
+    try {
+      results.push(await asyncBackend(name, ipc.limiter, note));
+    } finally {
+      ipc.stop();
+    }
   }
   results.push(await redisRow(redisUrl));
   return results;

@@ -3,10 +3,10 @@
 // restarts a worker that dies, and aggregates their metrics. Where bundles come from and where
 // audit goes is the hub's business (the local control plane, or a remote one).
 import cluster, { type Worker } from 'node:cluster';
-import type { AuditEvent, SignedBundle } from '../core/index.js';
+import { systemClock, type AuditEvent, type SignedBundle } from '../core/index.js';
 import type { Config } from '../config/index.js';
 import { renderAggregated, type Logger, type Metrics, type MetricsSnapshot } from '../observe/index.js';
-import { answerQuotaRequest, isQuotaRequest, type AlertLimit, type Limiter } from '../quota/index.js';
+import { isQuotaRequest, LeaseBroker, MemoryLimiter, type AlertLimit, type Limiter } from '../quota/index.js';
 import { isWorkerMessage, type PrimaryToWorker, type WorkerToPrimary } from './cluster-messages.js';
 
 export interface ClusterHub {
@@ -39,13 +39,15 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
   const states = new Map<Worker, WorkerState>();
   const metricsReplies = new Map<number, (snapshot: MetricsSnapshot) => void>();
   let stopping = false;
+  // Workers ask the primary only with the memory backend (with Redis they ask Redis).
+  const broker = options.limiter instanceof MemoryLimiter ? new LeaseBroker({ limiter: options.limiter, now: () => systemClock.monotonic() }) : null;
   const unsubscribe = hub.onBundle((bundle) => {
     for (const worker of states.keys()) tell(worker, { type: 'clawgress:bundle', bundle });
   });
   const listening = new Promise<number>((resolve) => {
     cluster.on('message', (worker: Worker, message: unknown) => {
       if (isQuotaRequest(message)) {
-        void answerQuotaRequest(options.limiter, message).then((reply) => worker.isConnected() && worker.send(reply));
+        if (broker !== null && worker.isConnected()) worker.send(broker.answer(worker.id, message));
       } else if (isWorkerMessage(message)) {
         onWorkerMessage({ hub, states, metricsReplies, worker }, message);
       }
@@ -56,6 +58,7 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
   cluster.on('exit', (worker, code, signal) => {
     const port = states.get(worker)?.port;
     states.delete(worker);
+    broker?.forget(worker.id);
     if (stopping) return;
     if (port === null || port === undefined) {
       logger.fatal({ code, signal }, 'a gateway worker failed to start');

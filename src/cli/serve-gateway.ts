@@ -53,6 +53,7 @@ export function createLimiter(config: Config, role: 'single' | 'primary' | 'work
   if (config.quotaBackend !== 'memory') return new RedisLimiter({ url: config.quotaBackend, timeoutMs: config.quotaTimeout });
   if (role !== 'worker') return new MemoryLimiter({ clock: systemClock });
   return new IpcLimiter({
+    clock: systemClock,
     // The primary is on this machine: a slow answer means a busy process, not an outage, so
     // it gets at least a second before the fail mode applies.
     timeoutMs: Math.max(config.quotaTimeout, IPC_MIN_TIMEOUT_MS),

@@ -4,10 +4,14 @@ export { type Limiter, type QuotaLimits, type QuotaVerdict, WINDOW_MS, retryAfte
 export { SlidingLog } from './sliding-log.js';
 export { MemoryLimiter } from './memory-limiter.js';
 export { RedisLimiter, type RedisLimiterOptions } from './redis-limiter.js';
+export { LeaseBroker } from './lease-broker.js';
 export {
   IpcLimiter,
-  answerQuotaRequest,
   isQuotaRequest,
+  LEASE_MS,
+  LEASE_SIZE,
+  type LeaseSettlement,
+  type LeaseRequest,
   type QuotaAsk,
   type QuotaChannel,
   type QuotaReplyMessage,

@@ -1,37 +1,145 @@
-import { it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../core/index.js';
-import { answerQuotaRequest, IpcLimiter, type QuotaRequestMessage } from './ipc-limiter.js';
+import { IpcLimiter, LEASE_MS, LEASE_SIZE, type QuotaRequestMessage } from './ipc-limiter.js';
+import { LeaseBroker } from './lease-broker.js';
 import { MemoryLimiter } from './memory-limiter.js';
 
-function pair(options: { answer: boolean }) {
-  const sent: QuotaRequestMessage[] = [];
-  let deliver: (message: unknown) => void = () => undefined;
-  const primary = new MemoryLimiter({ clock: new ManualClock() });
-  const limiter = new IpcLimiter({
-    timeoutMs: 50,
-    channel: {
-      send: (message) => {
-        sent.push(message);
-        if (options.answer) void answerQuotaRequest(primary, message).then((reply) => deliver(reply));
+/** Workers wired to one broker (the primary) through in-memory channels. `answer: false`
+ *  drops every question; `hold: true` keeps messages until `deliver()`. */
+function cluster(options: { workers?: number; answer?: boolean; clock?: ManualClock; leaseSize?: number } = {}) {
+  const clock = options.clock ?? new ManualClock();
+  const memory = new MemoryLimiter({ clock });
+  const broker = new LeaseBroker({ limiter: memory, now: () => clock.monotonic() });
+  const sent: QuotaRequestMessage[][] = [];
+  const workers = Array.from({ length: options.workers ?? 1 }, (_, index) => {
+    let listener: (message: unknown) => void = () => undefined;
+    sent[index] = [];
+    const limiter = new IpcLimiter({
+      clock,
+      timeoutMs: 50,
+      ...(options.leaseSize !== undefined ? { leaseSize: options.leaseSize } : {}),
+      channel: {
+        send: (message) => {
+          sent[index]?.push(message);
+          if (options.answer === false) return;
+          const reply = broker.answer(index, message);
+          queueMicrotask(() => listener(reply));
+        },
+        onMessage: (l) => (listener = l),
       },
-      onMessage: (listener) => (deliver = listener),
-    },
+    });
+    return limiter;
   });
-  return { limiter, sent };
+  return { clock, memory, broker, workers, sent };
 }
 
-it('sends the questions of one event-loop turn in one message and routes each answer to its caller', async () => {
-  const { limiter, sent } = pair({ answer: true });
-  const verdicts = await Promise.all(Array.from({ length: 12 }, () => limiter.take('a', { rps: 10, rpm: 100 })));
-  assert.equal(sent.length, 1);
-  assert.equal(sent[0]?.asks.length, 12);
-  assert.equal(verdicts.filter((v) => v.kind === 'within').length, 10);
-  assert.deepEqual(verdicts.slice(10).map((v) => v.kind), ['exceeded', 'exceeded'], 'answers come back to the callers in order');
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('IpcLimiter', () => {
+  it('sends the questions of one event-loop turn in one message and routes each answer to its caller', async () => {
+    const { workers, sent } = cluster({ leaseSize: 0 });
+    const verdicts = await Promise.all(Array.from({ length: 12 }, () => workers[0]!.take('a', { rps: 10, rpm: 100 })));
+    assert.equal(sent[0]?.length, 1);
+    assert.equal(sent[0]?.[0]?.asks.length, 12);
+    assert.equal(verdicts.filter((v) => v.kind === 'within').length, 10);
+    assert.deepEqual(verdicts.slice(10).map((v) => v.kind), ['exceeded', 'exceeded'], 'answers come back to the callers in order');
+  });
+
+  it('answers `unavailable` when the primary does not answer in time', async () => {
+    const { workers } = cluster({ answer: false });
+    const verdict = await workers[0]!.take('a', { rps: 1, rpm: 1 });
+    assert.deepEqual(verdict, { kind: 'unavailable', error: 'no answer from the primary process within 50 ms' });
+  });
+
+  it('far from the limits, admits from a lease without asking again', async () => {
+    const { workers, sent } = cluster();
+    const limits = { rps: 100_000, rpm: 6_000_000 };
+    assert.equal((await workers[0]!.take('a', limits)).kind, 'within');
+    const leased = workers[0]!.take('a', limits);
+    assert.deepEqual(leased, { kind: 'within' }, 'synchronous: no promise, no message');
+    for (let i = 0; i < LEASE_SIZE - 1; i++) assert.equal((workers[0]!.take('a', limits) as { kind: string }).kind, 'within');
+    await turn();
+    assert.equal(sent[0]?.length, 2, 'the first question, then the used-up lease settled');
+    assert.equal(sent[0]?.[1]?.settles[0]?.[1].length, LEASE_SIZE, 'every admission time is reported');
+    assert.equal(sent[0]?.[1]?.settles[0]?.[2], 0);
+  });
+
+  it('refills a lease before it runs out: a busy agent waits for the primary only once', async () => {
+    const { workers } = cluster();
+    const limits = { rps: 100_000, rpm: 6_000_000 };
+    let waited = 0;
+    for (let i = 0; i < 1_000; i++) {
+      const verdict = workers[0]!.take('a', limits);
+      if (verdict instanceof Promise) waited++;
+      assert.equal((await verdict).kind, 'within');
+      if (i % 8 === 0) await turn(); // requests arrive over many event-loop turns
+    }
+    assert.equal(waited, 1);
+  });
+
+  it('near the limit every request asks: a burst from two workers gets exactly the limit', async () => {
+    for (const rps of [10, 40, 200]) {
+      const { workers } = cluster({ workers: 2 });
+      const limits = { rps, rpm: 100_000 };
+      const verdicts = [];
+      for (let round = 0; round < 20; round++) {
+        const asks = Array.from({ length: rps / 5 }, (_, i) => workers[i % 2]!.take('a', limits));
+        verdicts.push(...(await Promise.all(asks)));
+      }
+      assert.equal(verdicts.filter((v) => v.kind === 'within').length, rps, `rps ${rps}`);
+    }
+  });
+
+  it('a lease is not used after the agent\'s limits change, nor after it expires', async () => {
+    const { workers, sent, clock } = cluster();
+    await workers[0]!.take('a', { rps: 100_000, rpm: 6_000_000 });
+    assert.ok(workers[0]!.take('a', { rps: 50, rpm: 6_000_000 }) instanceof Promise, 'new limits: ask');
+    await turn();
+    const settled = sent[0]?.find((m) => m.settles.length > 0);
+    assert.ok(settled !== undefined, 'the old lease went back');
+    await workers[0]!.take('b', { rps: 100_000, rpm: 6_000_000 });
+    clock.advance(LEASE_MS);
+    assert.ok(workers[0]!.take('b', { rps: 100_000, rpm: 6_000_000 }) instanceof Promise, 'expired: ask');
+  });
+
+  it('a dead worker\'s leased slots stay counted for a whole window', async () => {
+    const { workers, broker, memory, clock } = cluster({ workers: 2 });
+    const limits = { rps: 1_000, rpm: 6_000_000 };
+    await workers[0]!.take('a', limits); // 1 admitted and a lease of 64 (at most an eighth of the 999 left)
+    broker.forget(0);
+    let admitted = 1;
+    while (memory.take('a', limits).kind === 'within') admitted++;
+    assert.equal(admitted + 64, 1_000, 'the lease counts as used');
+    clock.advance(1_000);
+    assert.equal(memory.take('a', limits).kind, 'within', 'and leaves the window like any admission');
+  });
+
+  it('never admits more than the limit in any window across workers with leases (random arrivals)', async () => {
+    for (const seed of [1, 2, 3]) {
+      let state = seed;
+      const random = (): number => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      const { workers, clock } = cluster({ workers: 3 });
+      const limits = { rps: 300, rpm: 6_000 };
+      const admitted: number[] = [];
+      for (let step = 0; step < 1_500; step++) {
+        clock.advance(Math.floor(random() * 12));
+        const burst = Array.from({ length: 1 + Math.floor(random() * 6) }, () => workers[Math.floor(random() * 3)]!.take('a', limits));
+        const at = clock.monotonic();
+        for (const verdict of await Promise.all(burst)) if (verdict.kind === 'within') admitted.push(at);
+      }
+      assert.ok(maxInWindow(admitted, 1_000) <= 300, `seed ${seed}: at most rps_limit in any second`);
+      assert.ok(maxInWindow(admitted, 60_000) <= 6_000, `seed ${seed}: at most rpm_limit in any minute`);
+      assert.ok(maxInWindow(admitted, 1_000) >= 250, `seed ${seed}: and near it (${maxInWindow(admitted, 1_000)})`);
+    }
+  });
 });
 
-it('answers `unavailable` when the primary does not answer in time', async () => {
-  const { limiter } = pair({ answer: false });
-  const verdict = await limiter.take('a', { rps: 1, rpm: 1 });
-  assert.deepEqual(verdict, { kind: 'unavailable', error: 'no answer from the primary process within 50 ms' });
-});
+function maxInWindow(times: readonly number[], windowMs: number): number {
+  let most = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while ((times[i] as number) - (times[j] as number) >= windowMs) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}

@@ -1,21 +1,35 @@
 // Worker processes of one gateway share one MemoryLimiter that lives in the primary process:
 // each worker asks it over the cluster IPC channel, so limits stay exact across workers.
-// Every question raised during one event-loop turn travels in one message and comes back in
-// one (a syscall and a serialisation per turn, not per request). The channel is injected
-// (process.send / worker.send in the CLI), keeping this module pure.
-import { type Limiter, type QuotaLimits, type QuotaVerdict } from './limiter.js';
+// - Every question raised during one event-loop turn travels in one message and comes back
+//   in one (a syscall and a serialisation per turn, not per request), with one timer.
+// - Far from its limits an agent gets a lease: a few slots this worker then admits with on
+//   its own, synchronously, with no message at all. When half of it is used, more is asked
+//   for in the background, so a busy agent rarely waits for the primary. What a lease used is
+//   reported (each admission's time) with the next message, and unused slots go back when it
+//   expires (LEASE_MS) or the agent's limits change. Why that stays exact: memory-limiter.ts.
+// The channel is injected (process.send / worker.send in the CLI), keeping this module pure.
+import type { Clock } from '../core/index.js';
+import { WITHIN, type Limiter, type QuotaLimits, type QuotaVerdict } from './limiter.js';
 
-/** One question: [id, agent_id, rps, rpm]. */
+/** One question, admitted or refused by the primary: [id, agent_id, rps, rpm]. */
 export type QuotaAsk = readonly [number, string, number, number];
+/** More slots wanted for a lease: [agent_id, rps, rpm, slots]. */
+export type LeaseRequest = readonly [string, number, number, number];
+/** What a lease used since the last report: [agent_id, admission times, slots handed back]. */
+export type LeaseSettlement = readonly [string, readonly number[], number];
 
 export interface QuotaRequestMessage {
   readonly type: 'clawgress:quota';
   readonly asks: readonly QuotaAsk[];
+  readonly leases: readonly LeaseRequest[];
+  readonly settles: readonly LeaseSettlement[];
 }
 
 export interface QuotaReplyMessage {
   readonly type: 'clawgress:quota-reply';
   readonly answers: readonly (readonly [number, QuotaVerdict])[];
+  /** [agent_id, slots granted] for each lease request, 0 near the limit. */
+  readonly leases: readonly (readonly [string, number])[];
 }
 
 export interface QuotaChannel {
@@ -24,59 +38,169 @@ export interface QuotaChannel {
   onMessage(listener: (message: unknown) => void): void;
 }
 
+/** Slots asked for per lease: one message per this many requests of a busy agent. */
+export const LEASE_SIZE = 64;
+/** A lease's life: unused slots go back this soon, so they block no other worker for long. */
+export const LEASE_MS = 20;
+
 interface Pending {
   readonly resolve: (verdict: QuotaVerdict) => void;
-  readonly timer: NodeJS.Timeout;
+}
+
+interface Lease {
+  readonly limits: QuotaLimits;
+  expiresAt: number;
+  remaining: number;
+  usedAt: number[];
 }
 
 export class IpcLimiter implements Limiter {
   readonly #channel: QuotaChannel;
+  readonly #clock: Clock;
   readonly #timeoutMs: number;
+  readonly #leaseSize: number;
   readonly #pending = new Map<number, Pending>();
-  #outbox: QuotaAsk[] = [];
+  readonly #leases = new Map<string, Lease>();
+  /** Lease requests sent and not answered: at most one per agent, with the limits asked under. */
+  readonly #leasing = new Map<string, QuotaLimits>();
+  #asks: QuotaAsk[] = [];
+  #leaseRequests: LeaseRequest[] = [];
+  #settles: LeaseSettlement[] = [];
+  #flushScheduled = false;
+  #sweeper: NodeJS.Timeout | null = null;
   #nextId = 0;
 
-  constructor(options: { channel: QuotaChannel; timeoutMs: number }) {
+  /** `leaseSize` 0 asks the primary for every request (benchmarks compare the two). */
+  constructor(options: { channel: QuotaChannel; clock: Clock; timeoutMs: number; leaseSize?: number }) {
     this.#channel = options.channel;
+    this.#clock = options.clock;
     this.#timeoutMs = options.timeoutMs;
+    this.#leaseSize = options.leaseSize ?? LEASE_SIZE;
     options.channel.onMessage((message) => this.#onMessage(message));
   }
 
-  take(agentId: string, limits: QuotaLimits): Promise<QuotaVerdict> {
+  take(agentId: string, limits: QuotaLimits): QuotaVerdict | Promise<QuotaVerdict> {
+    const lease = this.#leases.get(agentId);
+    if (lease !== undefined) {
+      const now = this.#clock.monotonic();
+      if (now < lease.expiresAt && lease.limits.rps === limits.rps && lease.limits.rpm === limits.rpm) {
+        lease.remaining--;
+        lease.usedAt.push(now);
+        if (lease.remaining === 0) this.#settle(agentId, lease);
+        else if (lease.remaining <= this.#leaseSize / 2) this.#askLease(agentId, limits);
+        return WITHIN;
+      }
+      this.#settle(agentId, lease); // expired, or the agent's limits changed since
+    }
     const id = this.#nextId++;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        resolve({ kind: 'unavailable', error: `no answer from the primary process within ${this.#timeoutMs} ms` });
-      }, this.#timeoutMs);
-      this.#pending.set(id, { resolve, timer });
-      if (this.#outbox.length === 0) setImmediate(() => this.#flush());
-      this.#outbox.push([id, agentId, limits.rps, limits.rpm]);
-    });
+    this.#asks.push([id, agentId, limits.rps, limits.rpm]);
+    this.#askLease(agentId, limits);
+    this.#scheduleFlush();
+    return new Promise((resolve) => this.#pending.set(id, { resolve }));
   }
 
+  /** Settles every lease (their slots go back) and answers whatever is pending `unavailable`. */
   async close(): Promise<void> {
-    for (const [id, pending] of this.#pending) {
-      clearTimeout(pending.timer);
-      pending.resolve({ kind: 'unavailable', error: 'limiter closed' });
-      this.#pending.delete(id);
-    }
+    for (const [agentId, lease] of this.#leases) this.#settle(agentId, lease);
+    if (this.#settles.length > 0) this.#flush();
+    this.#failPending([...this.#pending.keys()], 'limiter closed');
+    this.#leasing.clear();
+  }
+
+  #askLease(agentId: string, limits: QuotaLimits): void {
+    if (this.#leaseSize === 0 || this.#leasing.has(agentId)) return;
+    this.#leasing.set(agentId, limits);
+    this.#leaseRequests.push([agentId, limits.rps, limits.rpm, this.#leaseSize]);
+    this.#scheduleFlush();
+  }
+
+  /** The lease is over: report its admissions and hand back what is left. */
+  #settle(agentId: string, lease: Lease): void {
+    this.#leases.delete(agentId);
+    this.#settles.push([agentId, lease.usedAt, lease.remaining]);
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.#flush());
   }
 
   #flush(): void {
-    const asks = this.#outbox;
-    this.#outbox = [];
-    this.#channel.send({ type: 'clawgress:quota', asks });
+    this.#flushScheduled = false;
+    const asks = this.#asks;
+    const leases = this.#leaseRequests;
+    const settles = this.#settles;
+    if (asks.length === 0 && leases.length === 0 && settles.length === 0) return;
+    this.#asks = [];
+    this.#leaseRequests = [];
+    this.#settles = [];
+    this.#channel.send({ type: 'clawgress:quota', asks, leases, settles });
+    if (asks.length === 0 && leases.length === 0) return;
+    // One timer per message, not per request.
+    setTimeout(() => {
+      this.#failPending(asks.map((ask) => ask[0]), `no answer from the primary process within ${this.#timeoutMs} ms`);
+      // Unanswered lease requests may be asked again; a grant that still comes goes back.
+      for (const [agentId] of leases) this.#leasing.delete(agentId);
+    }, this.#timeoutMs);
+  }
+
+  #failPending(ids: readonly number[], error: string): void {
+    for (const id of ids) {
+      const pending = this.#pending.get(id);
+      if (pending === undefined) continue; // answered in time
+      this.#pending.delete(id);
+      pending.resolve({ kind: 'unavailable', error });
+    }
   }
 
   #onMessage(message: unknown): void {
     if (!isReply(message)) return;
+    const now = this.#clock.monotonic();
+    // Grants first: the callers resolved below may take from them at once.
+    for (const [agentId, slots] of message.leases) this.#grant(agentId, slots, now);
     for (const [id, verdict] of message.answers) {
       const pending = this.#pending.get(id);
       if (pending === undefined) continue; // timed out already
       this.#pending.delete(id);
-      clearTimeout(pending.timer);
       pending.resolve(verdict);
+    }
+  }
+
+  #grant(agentId: string, slots: number, now: number): void {
+    const limits = this.#leasing.get(agentId);
+    this.#leasing.delete(agentId);
+    if (slots === 0) return;
+    if (limits === undefined) {
+      // Answered after its timeout (or after close): not ours to use any more.
+      this.#settles.push([agentId, [], slots]);
+      return this.#scheduleFlush();
+    }
+    const current = this.#leases.get(agentId);
+    if (current !== undefined && current.limits.rps === limits.rps && current.limits.rpm === limits.rpm) {
+      // A refill: what was used so far is reported now, so no lease's report grows unbounded.
+      if (current.usedAt.length > 0) {
+        this.#settles.push([agentId, current.usedAt, 0]);
+        this.#scheduleFlush();
+      }
+      current.usedAt = [];
+      current.remaining += slots;
+      current.expiresAt = now + LEASE_MS;
+      return;
+    }
+    if (current !== undefined) this.#settle(agentId, current);
+    this.#leases.set(agentId, { limits, expiresAt: now + LEASE_MS, remaining: slots, usedAt: [] });
+    this.#sweeper ??= setInterval(() => this.#sweep(), LEASE_MS).unref();
+  }
+
+  /** Hand back leases that expired unused, so their slots block nobody. */
+  #sweep(): void {
+    const now = this.#clock.monotonic();
+    for (const [agentId, lease] of this.#leases) if (now >= lease.expiresAt) this.#settle(agentId, lease);
+    if (this.#leases.size === 0 && this.#sweeper !== null) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = null;
     }
   }
 }
@@ -87,11 +211,4 @@ function isReply(message: unknown): message is QuotaReplyMessage {
 
 export function isQuotaRequest(message: unknown): message is QuotaRequestMessage {
   return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'clawgress:quota';
-}
-
-/** The primary's side: answer a worker's questions, in order, from the shared limiter. */
-export async function answerQuotaRequest(limiter: Limiter, request: QuotaRequestMessage): Promise<QuotaReplyMessage> {
-  const answers: (readonly [number, QuotaVerdict])[] = [];
-  for (const [id, agentId, rps, rpm] of request.asks) answers.push([id, await limiter.take(agentId, { rps, rpm })]);
-  return { type: 'clawgress:quota-reply', answers };
 }

@@ -101,7 +101,42 @@ describe('MemoryLimiter', () => {
   });
 });
 
+describe('MemoryLimiter leases', () => {
+  it('leases at most an eighth of the headroom, none near the limit, and counts leased slots', () => {
+    const clock = new ManualClock();
+    const limiter = new MemoryLimiter({ clock });
+    const limits = { rps: 100, rpm: 1_000 };
+    assert.equal(limiter.reserve('a', limits, 64), 12, 'an eighth of 100');
+    for (let i = 0; i < 80; i++) assert.equal(limiter.take('a', limits).kind, 'within');
+    assert.equal(limiter.reserve('a', limits, 64), 0, '8 left: not worth a lease');
+    for (let i = 0; i < 8; i++) assert.equal(limiter.take('a', limits).kind, 'within');
+    assert.deepEqual(limiter.take('a', limits), { kind: 'exceeded', limit: 'rps_limit', retryAfterSeconds: 1 }, 'the 12 leased slots count');
+    clock.advance(500);
+    limiter.settle('a', [clock.monotonic() - 400, clock.monotonic() - 100], 10);
+    for (let i = 0; i < 10; i++) assert.equal(limiter.take('a', limits).kind, 'within', 'ten slots came back');
+    assert.equal(limiter.take('a', limits).kind, 'exceeded', 'the two used ones stay in the window');
+    clock.advance(501);
+    assert.equal(limiter.take('a', limits).kind, 'within', 'the first 88 left the window');
+  });
+});
+
 describe('SlidingLog', () => {
+  it('insert places a late-reported time in order, across the wrap-around', () => {
+    const log = new SlidingLog(4);
+    for (const t of [100, 200, 300]) log.push(t);
+    log.expire(150, 50); // drops 100: head moves, the ring wraps on the next pushes
+    for (const t of [400, 500]) log.push(t);
+    log.insert(250);
+    log.insert(50);
+    log.insert(600);
+    const held: number[] = [];
+    while (log.size > 0) {
+      held.push(log.oldest());
+      log.expire(log.oldest(), 0);
+    }
+    assert.deepEqual(held, [50, 200, 250, 300, 400, 500, 600]);
+  });
+
   it('grows as needed and keeps order through wrap-around', () => {
     const log = new SlidingLog(2);
     for (let t = 0; t < 10; t++) log.push(t * 100);

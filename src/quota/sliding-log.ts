@@ -49,6 +49,21 @@ export class SlidingLog {
     this.#size++;
   }
 
+  /** Record an admission made at `time`, which may be older than the newest held (a worker
+   *  reports its leased admissions after the fact): it is placed in order, shifting the few
+   *  newer ones, so `expire` and `blockingTime` stay exact. */
+  insert(time: number): void {
+    if (this.#size === this.#times.length) this.#grow();
+    const capacity = this.#times.length;
+    let at = this.#size;
+    while (at > 0 && (this.#times[(this.#head + at - 1) % capacity] as number) > time) {
+      this.#times[(this.#head + at) % capacity] = this.#times[(this.#head + at - 1) % capacity] as number;
+      at--;
+    }
+    this.#times[(this.#head + at) % capacity] = time;
+    this.#size++;
+  }
+
   #grow(): void {
     const bigger = new Float64Array(this.#times.length * 2);
     for (let i = 0; i < this.#size; i++) bigger[i] = this.#times[(this.#head + i) % this.#times.length] as number;
