@@ -10,6 +10,7 @@ export {
   isQuotaRequest,
   LEASE_MS,
   LEASE_SIZE,
+  MAX_LEASE_SIZE,
   type LeaseSettlement,
   type LeaseRequest,
   type QuotaAsk,

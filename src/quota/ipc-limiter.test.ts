@@ -78,6 +78,22 @@ describe('IpcLimiter', () => {
     assert.equal(waited, 1);
   });
 
+  it('renews a lease in use before it expires, and lets an idle one go back', async () => {
+    const { workers, clock, memory } = cluster();
+    const limits = { rps: 100_000, rpm: 6_000_000 };
+    await workers[0]!.take('a', limits);
+    for (let step = 0; step < 10; step++) {
+      clock.advance(LEASE_MS / 2);
+      assert.equal(workers[0]!.take('a', limits) instanceof Promise, false, `step ${step}: still leased`);
+      await new Promise((resolve) => setTimeout(resolve, LEASE_MS)); // the sweeper renews it
+    }
+    clock.advance(LEASE_MS);
+    await new Promise((resolve) => setTimeout(resolve, LEASE_MS)); // idle: expired and settled
+    let free = 0;
+    while (memory.take('a', limits).kind === 'within' && free < 100_000) free++;
+    assert.equal(free, 100_000 - 11, 'only the 11 admissions stay counted');
+  });
+
   it('near the limit every request asks: a burst from two workers gets exactly the limit', async () => {
     for (const rps of [10, 40, 200]) {
       const { workers } = cluster({ workers: 2 });

@@ -38,8 +38,11 @@ export interface QuotaChannel {
   onMessage(listener: (message: unknown) => void): void;
 }
 
-/** Slots asked for per lease: one message per this many requests of a busy agent. */
+/** Slots asked for by a first lease: one message per this many requests of an agent... */
 export const LEASE_SIZE = 64;
+/** ...doubled while a lease runs out in under half its life, up to this: a busy agent's lease
+ *  then lasts several milliseconds, so a primary busy that long does not hold its requests. */
+export const MAX_LEASE_SIZE = 1_024;
 /** A lease's life: unused slots go back this soon, so they block no other worker for long. */
 export const LEASE_MS = 20;
 
@@ -49,9 +52,12 @@ interface Pending {
 
 interface Lease {
   readonly limits: QuotaLimits;
+  grantedAt: number;
   expiresAt: number;
   remaining: number;
   usedAt: number[];
+  /** Slots the next refill asks for. */
+  nextSize: number;
 }
 
 export class IpcLimiter implements Limiter {
@@ -87,14 +93,14 @@ export class IpcLimiter implements Limiter {
         lease.remaining--;
         lease.usedAt.push(now);
         if (lease.remaining === 0) this.#settle(agentId, lease);
-        else if (lease.remaining <= this.#leaseSize / 2) this.#askLease(agentId, limits);
+        else if (lease.remaining <= lease.nextSize / 2) this.#topUp(agentId, lease, now);
         return WITHIN;
       }
       this.#settle(agentId, lease); // expired, or the agent's limits changed since
     }
     const id = this.#nextId++;
     this.#asks.push([id, agentId, limits.rps, limits.rpm]);
-    this.#askLease(agentId, limits);
+    this.#askLease(agentId, limits, this.#leaseSize);
     this.#scheduleFlush();
     return new Promise((resolve) => this.#pending.set(id, { resolve }));
   }
@@ -107,11 +113,20 @@ export class IpcLimiter implements Limiter {
     this.#leasing.clear();
   }
 
-  #askLease(agentId: string, limits: QuotaLimits): void {
-    if (this.#leaseSize === 0 || this.#leasing.has(agentId)) return;
+  #askLease(agentId: string, limits: QuotaLimits, slots: number): void {
+    if (slots === 0 || this.#leasing.has(agentId)) return;
     this.#leasing.set(agentId, limits);
-    this.#leaseRequests.push([agentId, limits.rps, limits.rpm, this.#leaseSize]);
+    this.#leaseRequests.push([agentId, limits.rps, limits.rpm, slots]);
     this.#scheduleFlush();
+  }
+
+  /** Ask for enough to bring the lease back to its size; a grant also renews its life. */
+  #topUp(agentId: string, lease: Lease, now: number): void {
+    if (this.#leasing.has(agentId)) return;
+    if (lease.remaining <= lease.nextSize / 2 && now - lease.grantedAt < LEASE_MS / 2) {
+      lease.nextSize = Math.min(MAX_LEASE_SIZE, lease.nextSize * 2);
+    }
+    this.#askLease(agentId, lease.limits, Math.max(2, lease.nextSize - lease.remaining));
   }
 
   /** The lease is over: report its admissions and hand back what is left. */
@@ -186,18 +201,24 @@ export class IpcLimiter implements Limiter {
       }
       current.usedAt = [];
       current.remaining += slots;
+      current.grantedAt = now;
       current.expiresAt = now + LEASE_MS;
       return;
     }
     if (current !== undefined) this.#settle(agentId, current);
-    this.#leases.set(agentId, { limits, expiresAt: now + LEASE_MS, remaining: slots, usedAt: [] });
-    this.#sweeper ??= setInterval(() => this.#sweep(), LEASE_MS).unref();
+    this.#leases.set(agentId, { limits, grantedAt: now, expiresAt: now + LEASE_MS, remaining: slots, usedAt: [], nextSize: this.#leaseSize });
+    this.#sweeper ??= setInterval(() => this.#sweep(), LEASE_MS / 4).unref();
   }
 
-  /** Hand back leases that expired unused, so their slots block nobody. */
+  /** Leases in use are renewed before they expire (the request that would find one expired
+   *  need not wait for the primary); idle ones expire and go back, so they block nobody. The
+   *  primary renews only far from the limit: near it, leases run out and every request asks. */
   #sweep(): void {
     const now = this.#clock.monotonic();
-    for (const [agentId, lease] of this.#leases) if (now >= lease.expiresAt) this.#settle(agentId, lease);
+    for (const [agentId, lease] of this.#leases) {
+      if (now >= lease.expiresAt) this.#settle(agentId, lease);
+      else if (now - lease.grantedAt >= LEASE_MS / 2 && lease.usedAt.length > 0) this.#topUp(agentId, lease, now);
+    }
     if (this.#leases.size === 0 && this.#sweeper !== null) {
       clearInterval(this.#sweeper);
       this.#sweeper = null;
