@@ -29,6 +29,10 @@ export interface ClusterHandle {
 interface WorkerState {
   port: number | null;
   bundleVersion: number;
+  /** A bundle is being written to the worker's IPC pipe. */
+  relaying: boolean;
+  /** The newest bundle published meanwhile: sent when that write completes. */
+  nextBundle: SignedBundle | null;
 }
 
 const RESTART_DELAY_MS = 1_000;
@@ -42,7 +46,7 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
   // Workers ask the primary only with the memory backend (with Redis they ask Redis).
   const broker = options.limiter instanceof MemoryLimiter ? new LeaseBroker({ limiter: options.limiter, now: () => systemClock.monotonic() }) : null;
   const unsubscribe = hub.onBundle((bundle) => {
-    for (const worker of states.keys()) tell(worker, { type: 'clawgress:bundle', bundle });
+    for (const [worker, state] of states) relayBundle(worker, state, bundle);
   });
   const listening = new Promise<number>((resolve) => {
     cluster.on('message', (worker: Worker, message: unknown) => {
@@ -85,7 +89,25 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
 }
 
 function fork(states: Map<Worker, WorkerState>): void {
-  states.set(cluster.fork(), { port: null, bundleVersion: 0 });
+  states.set(cluster.fork(), { port: null, bundleVersion: 0, relaying: false, nextBundle: null });
+}
+
+/** One bundle write per worker at a time; bundles published meanwhile collapse into the
+ *  newest (each is a whole snapshot). Queueing every one instead let a burst of admin
+ *  changes (2,000 publishes of a 1 MB bundle) pile gigabytes into the IPC write queues. */
+function relayBundle(worker: Worker, state: WorkerState, bundle: SignedBundle): void {
+  if (state.relaying) {
+    state.nextBundle = bundle;
+    return;
+  }
+  if (!worker.isConnected()) return;
+  state.relaying = true;
+  worker.send({ type: 'clawgress:bundle', bundle } satisfies PrimaryToWorker, undefined, {}, () => {
+    state.relaying = false;
+    const next = state.nextBundle;
+    state.nextBundle = null;
+    if (next !== null) relayBundle(worker, state, next);
+  });
 }
 
 function tell(worker: Worker, message: PrimaryToWorker): void {
@@ -101,7 +123,7 @@ function onWorkerMessage(
     case 'clawgress:bundle-request': {
       const bundle = ctx.hub.currentBundle();
       // None yet: the worker gets the first one with everybody else, when it arrives.
-      if (bundle !== null) tell(ctx.worker, { type: 'clawgress:bundle', bundle });
+      if (bundle !== null && state) relayBundle(ctx.worker, state, bundle);
       return;
     }
     case 'clawgress:listening':
