@@ -1,4 +1,4 @@
-import type { AuditRecord } from '../core/index.js';
+import { recordJson, type AuditRecord } from '../core/index.js';
 import type { AuditSink } from './sink.js';
 
 /**
@@ -21,7 +21,7 @@ export function createJsonLinesSink(stream: NodeJS.WritableStream, name = 'stdou
 
 function toJsonLines(batch: readonly AuditRecord[]): string {
   let text = '';
-  for (const record of batch) text += `${JSON.stringify(record)}\n`;
+  for (const record of batch) text += `${recordJson(record)}\n`;
   return text;
 }
 

@@ -1,5 +1,5 @@
 import type { BundleAgent } from '../core/index.js';
-import { compileKeyHashes, hashApiKey, matchesLiveKey, type CompiledKeyHash } from './api-key.js';
+import { compileKeyHashes, hashApiKey, liveKeyExpiry, type CompiledKeyHash } from './api-key.js';
 import { identityOf, unauthenticated, type IdentityResult } from './identity-result.js';
 import { PINNED_CLAIMS, type VerifiedClaims } from './jwt-claims.js';
 import {
@@ -28,14 +28,20 @@ export class AgentRegistry {
   }
 
   checkApiKey(agentId: string, key: string, nowMs: number): IdentityResult {
+    return this.checkApiKeyUntil(agentId, key, nowMs).result;
+  }
+
+  /** The answer, and until when an admitting answer holds (the matched key's expiry). */
+  checkApiKeyUntil(agentId: string, key: string, nowMs: number): { result: IdentityResult; untilMs: number } {
     // Hash before the lookup so an unknown agent costs the same as a wrong key.
     const digest = Buffer.from(hashApiKey(key, this.#keyHashSecret), 'hex');
     const registered = this.#byId.get(agentId);
-    if (registered === undefined) return unauthenticated(invalidApiKey(agentId));
+    if (registered === undefined) return { result: unauthenticated(invalidApiKey(agentId)), untilMs: -Infinity };
     // A jwt agent answers like an unknown one, so the reason does not reveal that it exists.
-    if (registered.agent.auth_type !== 'api_key') return unauthenticated(invalidApiKey(agentId));
-    if (!matchesLiveKey(digest, registered.keys, nowMs)) return unauthenticated(invalidApiKey(agentId));
-    return admit(registered.agent, 'api_key');
+    if (registered.agent.auth_type !== 'api_key') return { result: unauthenticated(invalidApiKey(agentId)), untilMs: -Infinity };
+    const untilMs = liveKeyExpiry(digest, registered.keys, nowMs);
+    if (untilMs === -Infinity) return { result: unauthenticated(invalidApiKey(agentId)), untilMs };
+    return { result: admit(registered.agent, 'api_key'), untilMs };
   }
 
   /** Bind verified claims to a registered agent; run on every use, cached or not. */

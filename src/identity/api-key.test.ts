@@ -137,6 +137,15 @@ void describe('IdentityResolver with api keys', () => {
     });
   });
 
+  void it('an admitted key is remembered (same answer again), a wrong key for the agent still fails', () => {
+    const first = resolveNow(basic('agent-1', currentKey));
+    assert.equal(first.ok, true);
+    assert.deepEqual(resolveNow(basic('agent-1', currentKey)), first);
+    assert.equal(resolveNow(basic('agent-1', generateApiKey())).ok, false);
+    assert.equal(resolveNow(basic('agent-off', currentKey)).ok, false, 'a disabled agent is not admitted, so not remembered');
+    assert.equal(resolveNow(basic('agent-off', currentKey)).ok, false);
+  });
+
   void it('a rotated-out key works during the overlap and stops at expires_at, while the new key goes on', () => {
     assert.equal(resolveNow(basic('agent-1', rotatedOutKey)).ok, true);
     clock.advance(HOUR_MS - 1);

@@ -40,13 +40,14 @@ function expiryOf(keyHash: KeyHash): number {
 }
 
 /** True when `digest` equals a key hash that has not expired at `nowMs`. */
-export function matchesLiveKey(digest: Buffer, keys: readonly CompiledKeyHash[], nowMs: number): boolean {
-  if (digest.length !== DIGEST_BYTES) return false;
-  let matched = false;
+/** Until when the matching live key is valid (Infinity: no expiry); -Infinity when none matches. */
+export function liveKeyExpiry(digest: Buffer, keys: readonly CompiledKeyHash[], nowMs: number): number {
+  if (digest.length !== DIGEST_BYTES) return -Infinity;
+  let until = -Infinity;
   // Compare against every key, without stopping early, so timing does not tell which slot matched.
   for (const key of keys) {
     const equal = timingSafeEqual(key.digest, digest);
-    matched = matched || (equal && key.expiresAtMs > nowMs);
+    if (equal && key.expiresAtMs > nowMs) until = Math.max(until, key.expiresAtMs);
   }
-  return matched;
+  return until;
 }

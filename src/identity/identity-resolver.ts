@@ -24,6 +24,13 @@ const DEFAULT_CLOCK_SKEW_SECONDS = 30;
 const DEFAULT_JWT_CACHE_SIZE = 10_000;
 const DEFAULT_JWKS_COOLDOWN_MS = 30_000;
 const DEFAULT_JWKS_TIMEOUT_MS = 5_000;
+/** Proxy-Authorization values that admitted an API-key agent, remembered per bundle. */
+const ADMITTED_KEY_CACHE_SIZE = 10_000;
+
+interface AdmittedKey {
+  readonly result: IdentityResult;
+  readonly untilMs: number;
+}
 
 /** Built once per policy bundle (agents and issuers come from the bundle). */
 export class IdentityResolver {
@@ -32,6 +39,11 @@ export class IdentityResolver {
   readonly #cache: VerifiedTokenCache;
   readonly #clock: Clock;
   readonly #clockSkewSeconds: number;
+  // An admitted API key's header maps to its answer until the key expires, so a busy agent
+  // pays the HMAC once per bundle, not per request. Only admissions enter (a wrong key is
+  // hashed every time); the bundle's agents and keys cannot change under it, because a new
+  // bundle builds a new resolver. It holds the keys callers present, as the request does.
+  readonly #admittedKeys = new Map<string, AdmittedKey>();
 
   constructor(options: IdentityResolverOptions) {
     this.#clock = options.clock;
@@ -54,15 +66,30 @@ export class IdentityResolver {
    * await; a Promise only when a JWT must be verified (jose is async).
    */
   resolve(header: string | undefined): IdentityResult | Promise<IdentityResult> {
+    if (header !== undefined) {
+      const admitted = this.#admittedKeys.get(header);
+      if (admitted !== undefined && this.#clock.now() < admitted.untilMs) return admitted.result;
+    }
     const parsed = parseProxyAuthorization(header);
     if (!parsed.ok) return unauthenticated(parsed.reason);
     const credential = parsed.credential;
     if (credential.kind === 'api_key') {
-      return this.#agents.checkApiKey(credential.agent_id, credential.key, this.#clock.now());
+      const checked = this.#agents.checkApiKeyUntil(credential.agent_id, credential.key, this.#clock.now());
+      if (checked.result.ok && header !== undefined) this.#rememberKey(header, checked);
+      return checked.result;
     }
     const cached = this.#cache.get(credential.token);
     if (cached !== undefined) return this.#resolveCached(credential.token, cached);
     return this.#verifyAndBind(credential.token);
+  }
+
+  #rememberKey(header: string, admitted: AdmittedKey): void {
+    this.#admittedKeys.delete(header);
+    if (this.#admittedKeys.size >= ADMITTED_KEY_CACHE_SIZE) {
+      const oldest = this.#admittedKeys.keys().next();
+      if (oldest.done !== true) this.#admittedKeys.delete(oldest.value);
+    }
+    this.#admittedKeys.set(header, admitted);
   }
 
   #resolveCached(token: string, claims: VerifiedClaims): IdentityResult {

@@ -7,7 +7,7 @@
 //
 // and a page boundary is just the key of the last record returned.
 
-import { ClawgressError, type AuditCheckpoint, type AuditEvent, type AuditRecord } from '../core/index.js';
+import { ClawgressError, recordJson, type AuditCheckpoint, type AuditEvent, type AuditRecord } from '../core/index.js';
 import type { AuditLogItem, AuditLogPosition, AuditLogSlice } from './types.js';
 
 export const LOG_START: AuditLogPosition = { seq: 0, checkpoint: 0 };
@@ -74,7 +74,7 @@ export function checkpointColumns(record: AuditCheckpoint): {
     gateway_id: record.gateway_id,
     segment: record.head?.segment ?? null,
     signature: record.signature,
-    checkpoint: JSON.stringify(record),
+    checkpoint: recordJson(record),
   };
 }
 
@@ -116,6 +116,6 @@ export function eventColumns(event: AuditEvent): {
     decision: event.decision,
     policy_id: event.policy_id,
     host: event.destination.host,
-    event: JSON.stringify(event),
+    event: recordJson(event),
   };
 }
