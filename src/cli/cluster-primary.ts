@@ -71,10 +71,13 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
     logger.error({ code, signal, pid: worker.process.pid }, 'gateway worker exited: starting a new one');
     setTimeout(() => !stopping && fork(states), RESTART_DELAY_MS);
   });
-  // Workers accept connections themselves. The default round-robin makes the primary accept
-  // each one and hand it to a worker over IPC, one acknowledged hand-off at a time: a burst
-  // of new connections (500 at once) then waited seconds behind a busy primary.
-  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  // The primary accepts each connection and hands it to the workers in turn (round-robin).
+  // Letting the workers accept from the shared socket themselves (SCHED_NONE) left the load
+  // to chance: whichever woke first took a burst of new connections, 50 of 50 at times, and
+  // one core did the work of two. Round-robin costs the primary one accept and one handle
+  // pass per new connection (agents keep theirs alive), and was slow only while the primary
+  // answered every request's rate-limit question, which leases (src/quota) ended.
+  cluster.schedulingPolicy = cluster.SCHED_RR;
   for (let i = 0; i < config.workers; i++) fork(states);
   return {
     listening,
