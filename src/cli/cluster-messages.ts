@@ -6,6 +6,7 @@ import type { AlertLimit } from '../quota/index.js';
 export type PrimaryToWorker =
   | { readonly type: 'clawgress:bundle'; readonly bundle: SignedBundle }
   | { readonly type: 'clawgress:metrics-request'; readonly id: number }
+  | { readonly type: 'clawgress:shed'; readonly count: number }
   | { readonly type: 'clawgress:shutdown' };
 
 export type WorkerToPrimary =
@@ -14,16 +15,17 @@ export type WorkerToPrimary =
   | { readonly type: 'clawgress:bundle-applied'; readonly version: number }
   | { readonly type: 'clawgress:audit'; readonly events: readonly AuditEvent[] }
   | { readonly type: 'clawgress:quota-alert'; readonly agent_id: string; readonly limit: AlertLimit; readonly note: string }
-  | { readonly type: 'clawgress:metrics'; readonly id: number; readonly metrics: unknown };
+  | { readonly type: 'clawgress:metrics'; readonly id: number; readonly metrics: unknown }
+  | { readonly type: 'clawgress:load'; readonly connections: number };
 
 function hasType(message: unknown): message is { type: string } {
   return typeof message === 'object' && message !== null && typeof (message as { type?: unknown }).type === 'string';
 }
 
 export function isPrimaryMessage(message: unknown): message is PrimaryToWorker {
-  return hasType(message) && ['clawgress:bundle', 'clawgress:metrics-request', 'clawgress:shutdown'].includes(message.type);
+  return hasType(message) && ['clawgress:bundle', 'clawgress:metrics-request', 'clawgress:shed', 'clawgress:shutdown'].includes(message.type);
 }
 
 export function isWorkerMessage(message: unknown): message is WorkerToPrimary {
-  return hasType(message) && ['clawgress:bundle-request', 'clawgress:listening', 'clawgress:bundle-applied', 'clawgress:audit', 'clawgress:quota-alert', 'clawgress:metrics'].includes(message.type);
+  return hasType(message) && ['clawgress:bundle-request', 'clawgress:listening', 'clawgress:bundle-applied', 'clawgress:audit', 'clawgress:quota-alert', 'clawgress:metrics', 'clawgress:load'].includes(message.type);
 }

@@ -7,6 +7,7 @@ import { systemClock, type AuditEvent, type SignedBundle } from '../core/index.j
 import type { Config } from '../config/index.js';
 import { renderAggregated, type Logger, type Metrics, type MetricsSnapshot } from '../observe/index.js';
 import { isQuotaRequest, LeaseBroker, MemoryLimiter, type AlertLimit, type Limiter } from '../quota/index.js';
+import { connectionsToShed } from './cluster-balance.js';
 import { isWorkerMessage, type PrimaryToWorker, type WorkerToPrimary } from './cluster-messages.js';
 
 export interface ClusterHub {
@@ -28,6 +29,8 @@ export interface ClusterHandle {
 
 interface WorkerState {
   port: number | null;
+  /** Client connections, as last reported. */
+  connections: number;
   bundleVersion: number;
   /** A bundle is being written to the worker's IPC pipe. */
   relaying: boolean;
@@ -71,13 +74,11 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
     logger.error({ code, signal, pid: worker.process.pid }, 'gateway worker exited: starting a new one');
     setTimeout(() => !stopping && fork(states), RESTART_DELAY_MS);
   });
-  // The primary accepts each connection and hands it to the workers in turn (round-robin).
-  // Letting the workers accept from the shared socket themselves (SCHED_NONE) left the load
-  // to chance: whichever woke first took a burst of new connections, 50 of 50 at times, and
-  // one core did the work of two. Round-robin costs the primary one accept and one handle
-  // pass per new connection (agents keep theirs alive), and was slow only while the primary
-  // answered every request's rate-limit question, which leases (src/quota) ended.
-  cluster.schedulingPolicy = cluster.SCHED_RR;
+  // Workers accept connections themselves, and even out their shares afterwards
+  // (cluster-balance.ts). The default round-robin makes the primary accept each one and hand
+  // it over IPC, one acknowledged hand-off per worker at a time: with workers busy serving,
+  // 2,000 new connections waited seconds for their turn (p90 3.2 s in `npm run bench`).
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   for (let i = 0; i < config.workers; i++) fork(states);
   return {
     listening,
@@ -92,7 +93,7 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
 }
 
 function fork(states: Map<Worker, WorkerState>): void {
-  states.set(cluster.fork(), { port: null, bundleVersion: 0, relaying: false, nextBundle: null });
+  states.set(cluster.fork(), { port: null, connections: 0, bundleVersion: 0, relaying: false, nextBundle: null });
 }
 
 /** One bundle write per worker at a time; bundles published meanwhile collapse into the
@@ -144,6 +145,13 @@ function onWorkerMessage(
     case 'clawgress:metrics':
       ctx.metricsReplies.get(message.id)?.(message.metrics as MetricsSnapshot);
       return;
+    case 'clawgress:load': {
+      if (!state) return;
+      state.connections = message.connections;
+      const all = [...ctx.states.values()].map((s) => s.connections);
+      tell(ctx.worker, { type: 'clawgress:shed', count: connectionsToShed(state.connections, all) });
+      return;
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { AuditQueue, withLinger } from '../audit/index.js';
 import type { AuditEvent } from '../core/index.js';
 import type { Config } from '../config/index.js';
 import { createMetrics, snapshotMetrics, type Logger, type Metrics } from '../observe/index.js';
+import { LOAD_REPORT_MS } from './cluster-balance.js';
 import { isPrimaryMessage, type WorkerToPrimary } from './cluster-messages.js';
 import { createLimiter, createServeGateway, type GatewaySecrets } from './serve-gateway.js';
 import { onStopSignals } from './serve.js';
@@ -55,6 +56,8 @@ export async function runWorker(config: Config, logger: Logger, secrets: Gateway
       const applied = gateway.applyBundle(message.bundle);
       if (applied.ok) void send({ type: 'clawgress:bundle-applied', version: applied.version }).catch(() => undefined);
       if (gateway.holder.current !== null) firstBundle();
+    } else if (message.type === 'clawgress:shed') {
+      gateway.shed(message.count);
     } else if (message.type === 'clawgress:metrics-request') {
       void snapshotMetrics(metrics).then((snapshot) => send({ type: 'clawgress:metrics', id: message.id, metrics: snapshot })).catch(() => undefined);
     } else {
@@ -73,4 +76,5 @@ export async function runWorker(config: Config, logger: Logger, secrets: Gateway
   await bundled;
   const address = await gateway.listen(config.gatewayListen.host, config.gatewayListen.port);
   await send({ type: 'clawgress:listening', port: address.port });
+  setInterval(() => void send({ type: 'clawgress:load', connections: gateway.connections() }).catch(() => undefined), LOAD_REPORT_MS).unref();
 }

@@ -30,4 +30,9 @@ export interface GatewayContext {
   readonly tunnels: Set<Duplex>;
   /** Set while shutting down: answers carry `Connection: close`. */
   draining: boolean;
+  /** Client connections open now. */
+  clientConnections: number;
+  /** How many more answers carry `Connection: close`, so that many clients reconnect, and
+   *  land on a less loaded worker (set by the cluster, see cli/cluster-balance.ts). */
+  shedConnections: number;
 }

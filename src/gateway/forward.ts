@@ -24,6 +24,10 @@ export function handleRequest(ctx: GatewayContext, req: IncomingMessage, res: Se
   const exchange = new Exchange(ctx.sinks);
   res.once('close', () => exchange.record());
   if (ctx.draining) res.shouldKeepAlive = false;
+  else if (ctx.shedConnections > 0) {
+    ctx.shedConnections--;
+    res.shouldKeepAlive = false;
+  }
   const target = parseTarget(req);
   const unready = startDecision(
     ctx,

@@ -45,6 +45,12 @@ export interface Gateway {
   listen(host: string, port: number): Promise<AddressInfo>;
   /** Stop accepting, drain in-flight requests within `graceMs`, close pooled upstream sockets. */
   close(graceMs: number): Promise<void>;
+  /** Client connections open now. */
+  connections(): number;
+  /** Close `count` keep-alive connections after their current answer (a rebalance across
+   *  workers: their clients reconnect, and another worker may accept them). Replaces any
+   *  count still pending. */
+  shed(count: number): void;
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
@@ -66,6 +72,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     upstream: createUpstreamDispatcher({ connectTimeoutMs: options.timeouts.upstreamConnectMs }),
     tunnels: new Set(),
     draining: false,
+    clientConnections: 0,
+    shedConnections: 0,
   };
   const server = createProxyServer(ctx, options.client);
   return {
@@ -74,6 +82,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     applyBundle: (bundle) => applyAndReport({ holder, metrics: options.metrics, logger: options.logger }, bundle),
     listen: (host, port) => listen(server, host, port),
     close: (graceMs) => drain(ctx, server, graceMs),
+    connections: () => ctx.clientConnections,
+    shed: (count) => void (ctx.shedConnections = Math.max(0, Math.floor(count))),
   };
 }
 

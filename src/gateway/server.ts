@@ -55,8 +55,12 @@ export function createProxyServer(ctx: GatewayContext, limits: ClientLimits): ht
   server.on('upgrade', (req, socket: Duplex) => refuseUpgrade(socket, req.headers.upgrade));
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(ctx, error, socket));
   server.on('connection', (socket: Socket) => {
+    ctx.clientConnections++;
     ctx.metrics.activeConnections.inc({ kind: 'client' });
-    socket.once('close', () => ctx.metrics.activeConnections.dec({ kind: 'client' }));
+    socket.once('close', () => {
+      ctx.clientConnections--;
+      ctx.metrics.activeConnections.dec({ kind: 'client' });
+    });
   });
   return server;
 }
