@@ -58,7 +58,8 @@ export function createLimiter(config: Config, role: 'single' | 'primary' | 'work
     // it gets at least a second before the fail mode applies.
     timeoutMs: Math.max(config.quotaTimeout, IPC_MIN_TIMEOUT_MS),
     channel: {
-      send: (message) => process.send?.(message),
+      // A failed send (the primary gone) is not an error here: unanswered questions time out.
+      send: (message) => void process.send?.(message, undefined, {}, () => undefined),
       onMessage: (listener) => process.on('message', listener),
     },
   });

@@ -111,6 +111,8 @@ export class IpcLimiter implements Limiter {
     if (this.#settles.length > 0) this.#flush();
     this.#failPending([...this.#pending.keys()], 'limiter closed');
     this.#leasing.clear();
+    if (this.#sweeper !== null) clearInterval(this.#sweeper);
+    this.#sweeper = null;
   }
 
   #askLease(agentId: string, limits: QuotaLimits, slots: number): void {
