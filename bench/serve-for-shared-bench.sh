@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Start `clawgress serve` on 127.0.0.1:3128 with one agent and a policy allowing the loopback
-# origin, for ../shared/bench/run. Prints the proxy URL with credentials on stdout (last line).
+# Start `clawgress serve` on 127.0.0.1:3128 with one agent, its quota and a policy allowing the
+# loopback origin, for ../shared/bench/run. Prints the proxy URL with credentials on stdout (last line).
 # Audit JSON lines go to $AUDIT_OUT (default /dev/null); logs to $LOG (default /tmp/clawgress-bench.log).
 # Usage: bench/serve-for-shared-bench.sh [extra serve flags...]   (stop it with: kill $(cat $DATA/serve.pid))
 set -euo pipefail
@@ -20,5 +20,7 @@ KEY=$(api http://127.0.0.1:18081/api/v1/agents \
 api http://127.0.0.1:18081/api/v1/policies \
   -d '{"policy_id":"bench-loopback","action":"allow","priority":1,"match":{"agents":["bench"],"domains":["127.0.0.1"],"methods":["GET"]}}' >/dev/null
 curl -sS --fail-with-body -H "Authorization: Bearer $TOKEN" -X POST http://127.0.0.1:18081/api/v1/policies/publish >/dev/null
+# Every check on: the agent's rate limit is checked on every request (the API's maximum, never reached).
+api -X PUT http://127.0.0.1:18081/api/v1/quotas/bench -d '{"rps_limit":100000,"rpm_limit":6000000,"mode":"hard_stop"}' >/dev/null
 echo "pid $(cat "$DATA/serve.pid"), data $DATA" >&2
 echo "http://bench:$KEY@127.0.0.1:3128"
