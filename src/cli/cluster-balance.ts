@@ -16,5 +16,8 @@ export function connectionsToShed(mine: number, all: readonly number[]): number 
   const mean = all.reduce((sum, count) => sum + count, 0) / all.length;
   const excess = mine - Math.ceil(mean);
   // Tolerance: a few connections, or a tenth of the mean, are not worth a reconnection.
-  return excess > Math.max(2, Math.ceil(mean / 10)) ? excess : 0;
+  if (excess <= Math.max(2, Math.ceil(mean / 10))) return 0;
+  // Half of it per round: the counts are up to a report old and the reconnections land where
+  // the accept race puts them, so shedding it all at once overshot and swung back.
+  return Math.ceil(excess / 2);
 }
