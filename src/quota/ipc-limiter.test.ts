@@ -94,6 +94,33 @@ describe('IpcLimiter', () => {
     assert.equal(free, 100_000 - 11, 'only the 11 admissions stay counted');
   });
 
+  it("a message's timeout does not drop a later lease request for the same agent", async () => {
+    const clock = new ManualClock();
+    const broker = new LeaseBroker({ limiter: new MemoryLimiter({ clock }), now: () => clock.monotonic() });
+    const held: QuotaRequestMessage[] = [];
+    let hold = false;
+    let listener: (message: unknown) => void = () => undefined;
+    const limiter = new IpcLimiter({
+      clock,
+      timeoutMs: 100,
+      channel: {
+        send: (message) => (hold ? held.push(message) : queueMicrotask(() => listener(broker.answer(0, message)))),
+        onMessage: (l) => (listener = l),
+      },
+    });
+    const limits = { rps: 100_000, rpm: 6_000_000 };
+    await limiter.take('a', limits); // message 1: answered at once, with a lease; its timer ends at 100 ms
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    clock.advance(LEASE_MS); // the lease expires: the next take asks again (message 2, held; its timer ends at ~150 ms)
+    hold = true;
+    const asked = limiter.take('a', limits);
+    await turn();
+    await new Promise((resolve) => setTimeout(resolve, 70)); // ~120 ms: message 1's timer has fired, message 2's not
+    for (const message of held) listener(broker.answer(0, message));
+    assert.equal((await asked).kind, 'within');
+    assert.equal(limiter.take('a', limits) instanceof Promise, false, 'the late-answered lease is in use, not handed back');
+  });
+
   it('near the limit every request asks: a burst from two workers gets exactly the limit', async () => {
     for (const rps of [10, 40, 200]) {
       const { workers } = cluster({ workers: 2 });

@@ -67,8 +67,9 @@ export class IpcLimiter implements Limiter {
   readonly #leaseSize: number;
   readonly #pending = new Map<number, Pending>();
   readonly #leases = new Map<string, Lease>();
-  /** Lease requests sent and not answered: at most one per agent, with the limits asked under. */
-  readonly #leasing = new Map<string, QuotaLimits>();
+  /** Lease requests sent and not answered: at most one per agent, with the limits asked under
+   *  (one object per request, so a message's timeout can tell its own request from a later one). */
+  readonly #leasing = new Map<string, { readonly limits: QuotaLimits }>();
   #asks: QuotaAsk[] = [];
   #leaseRequests: LeaseRequest[] = [];
   #settles: LeaseSettlement[] = [];
@@ -117,7 +118,7 @@ export class IpcLimiter implements Limiter {
 
   #askLease(agentId: string, limits: QuotaLimits, slots: number): void {
     if (slots === 0 || this.#leasing.has(agentId)) return;
-    this.#leasing.set(agentId, limits);
+    this.#leasing.set(agentId, { limits });
     this.#leaseRequests.push([agentId, limits.rps, limits.rpm, slots]);
     this.#scheduleFlush();
   }
@@ -155,11 +156,13 @@ export class IpcLimiter implements Limiter {
     this.#settles = [];
     this.#channel.send({ type: 'clawgress:quota', asks, leases, settles });
     if (asks.length === 0 && leases.length === 0) return;
+    const leasing = leases.map(([agentId]) => [agentId, this.#leasing.get(agentId)] as const);
     // One timer per message, not per request.
     setTimeout(() => {
       this.#failPending(asks.map((ask) => ask[0]), `no answer from the primary process within ${this.#timeoutMs} ms`);
-      // Unanswered lease requests may be asked again; a grant that still comes goes back.
-      for (const [agentId] of leases) this.#leasing.delete(agentId);
+      // This message's lease requests, if still unanswered, may be asked again; a grant that
+      // still comes goes back. A later request for the same agent is not this one's to drop.
+      for (const [agentId, request] of leasing) if (this.#leasing.get(agentId) === request) this.#leasing.delete(agentId);
     }, this.#timeoutMs);
   }
 
@@ -186,7 +189,7 @@ export class IpcLimiter implements Limiter {
   }
 
   #grant(agentId: string, slots: number, now: number): void {
-    const limits = this.#leasing.get(agentId);
+    const limits = this.#leasing.get(agentId)?.limits;
     this.#leasing.delete(agentId);
     if (slots === 0) return;
     if (limits === undefined) {
