@@ -27,12 +27,8 @@ export class AgentRegistry {
     }
   }
 
-  checkApiKey(agentId: string, key: string, nowMs: number): IdentityResult {
-    return this.checkApiKeyUntil(agentId, key, nowMs).result;
-  }
-
   /** The answer, and until when an admitting answer holds (the matched key's expiry). */
-  checkApiKeyUntil(agentId: string, key: string, nowMs: number): { result: IdentityResult; untilMs: number } {
+  checkApiKey(agentId: string, key: string, nowMs: number): { result: IdentityResult; untilMs: number } {
     // Hash before the lookup so an unknown agent costs the same as a wrong key.
     const digest = Buffer.from(hashApiKey(key, this.#keyHashSecret), 'hex');
     const registered = this.#byId.get(agentId);

@@ -74,7 +74,7 @@ export class IdentityResolver {
     if (!parsed.ok) return unauthenticated(parsed.reason);
     const credential = parsed.credential;
     if (credential.kind === 'api_key') {
-      const checked = this.#agents.checkApiKeyUntil(credential.agent_id, credential.key, this.#clock.now());
+      const checked = this.#agents.checkApiKey(credential.agent_id, credential.key, this.#clock.now());
       if (checked.result.ok && header !== undefined) this.#rememberKey(header, checked);
       return checked.result;
     }
