@@ -40,9 +40,7 @@ export class MemoryLimiter implements Limiter {
 
   take(agentId: string, limits: QuotaLimits): QuotaVerdict {
     const now = this.#clock.monotonic();
-    const logs = this.#logsOf(agentId, now);
-    logs.second.expire(now, WINDOW_MS.rps_limit);
-    logs.minute.expire(now, WINDOW_MS.rpm_limit);
+    const logs = this.#windowsAt(agentId, now);
     if (logs.second.size + logs.reserved >= limits.rps) return exceeded('rps_limit', logs.second, limits.rps - logs.reserved, now);
     if (logs.minute.size + logs.reserved >= limits.rpm) return exceeded('rpm_limit', logs.minute, limits.rpm - logs.reserved, now);
     logs.second.push(now);
@@ -53,9 +51,7 @@ export class MemoryLimiter implements Limiter {
   /** Lease up to `want` slots to a worker; returns how many (0 near the limit). */
   reserve(agentId: string, limits: QuotaLimits, want: number): number {
     const now = this.#clock.monotonic();
-    const logs = this.#logsOf(agentId, now);
-    logs.second.expire(now, WINDOW_MS.rps_limit);
-    logs.minute.expire(now, WINDOW_MS.rpm_limit);
+    const logs = this.#windowsAt(agentId, now);
     const headroom = Math.min(limits.rps - logs.second.size, limits.rpm - logs.minute.size) - logs.reserved;
     const granted = Math.min(want, Math.floor(headroom * LEASE_SHARE_OF_HEADROOM));
     if (granted < MIN_LEASE) return 0;
@@ -84,6 +80,14 @@ export class MemoryLimiter implements Limiter {
 
   async close(): Promise<void> {
     this.#agents.clear();
+  }
+
+  /** The agent's logs holding only the admissions inside the windows that end at `now`. */
+  #windowsAt(agentId: string, now: number): AgentLogs {
+    const logs = this.#logsOf(agentId, now);
+    logs.second.expire(now, WINDOW_MS.rps_limit);
+    logs.minute.expire(now, WINDOW_MS.rpm_limit);
+    return logs;
   }
 
   #logsOf(agentId: string, now: number): AgentLogs {
