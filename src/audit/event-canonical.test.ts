@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalJson, type AuditEvent } from '../core/index.js';
+import { canonicalJson, recordJson, type AuditEvent } from '../core/index.js';
 import { canonicalEventJson } from './event-canonical.js';
-import { sealEvent } from './hash.js';
+import { hashEvent, sealEvent } from './hash.js';
 import { makeEvent } from './chain-harness.test.js';
 
 const reference = (event: Record<string, unknown>): string => {
@@ -41,4 +41,22 @@ void test('a thousand generated events hash the same both ways', () => {
     const fields = { ...event, latency_ms: i / 7, status: i % 3 === 0 ? null : 200 + (i % 300) } as unknown as Record<string, unknown>;
     assert.equal(canonicalEventJson(fields), reference(fields));
   }
+});
+
+void test('a sealed event is written as the canonical JSON of the whole record, hash included', () => {
+  for (let i = 0; i < 200; i += 1) {
+    const event = { ...makeEvent(`w-${i}-${String.fromCodePoint(32 + ((i * 37) % 5000))}`), latency_ms: i / 7, status: i % 3 === 0 ? null : 200 + i };
+    const record = sealEvent(event, `sha256:${i}`);
+    const text = recordJson(record);
+    assert.equal(text, canonicalJson(record as unknown as Record<string, unknown>));
+    assert.deepEqual(JSON.parse(text), record);
+    assert.equal(hashEvent(JSON.parse(text) as AuditEvent), record.hash);
+  }
+});
+
+void test('a sealed event of another shape is written with JSON.stringify and still verifies', () => {
+  const record = sealEvent({ ...makeEvent('odd'), quota_mark: 'alert_only' } as AuditEvent, 'sha256:prev');
+  const parsed = JSON.parse(recordJson(record)) as AuditEvent;
+  assert.deepEqual(parsed, record);
+  assert.equal(hashEvent(parsed), record.hash);
 });

@@ -18,7 +18,8 @@ type Fields = Record<string, unknown>;
 
 /** canonicalJson(event without `hash`). */
 export function canonicalEventJson(event: Fields): string {
-  return fastPath(event) ?? canonicalJson(withoutHash(event));
+  const parts = canonicalEventParts(event);
+  return parts === null ? canonicalJson(withoutHash(event)) : `${parts.beforeHash},${parts.afterHash}`;
 }
 
 function withoutHash(event: Fields): Fields {
@@ -26,22 +27,29 @@ function withoutHash(event: Fields): Fields {
   return covered;
 }
 
-// The event copied into a new object whose keys are inserted in sorted order: JSON.stringify
-// then writes exactly canonicalJson's text (same escaping, same numbers), in one native call.
-// Only when every leaf is a primitive JSON.stringify and canonicalJson agree on.
-function fastPath(event: Fields): string | null {
+/**
+ * canonicalEventJson split where `hash` sorts (after `gateway_id`, before `identity`):
+ * `{…gateway_id…` and `…identity…}`. Sealing hashes the two joined with a comma and writes the
+ * record as the two around `"hash":…`, so one serialisation serves both. Null when the event
+ * is not of the one shape the fast path knows.
+ */
+export function canonicalEventParts(event: Fields): { beforeHash: string; afterHash: string } | null {
   const extra = Object.keys(event).length - EVENT_KEYS.length - ('hash' in event ? 1 : 0);
   if (extra !== 0 || !allPrimitive(event, EVENT_KEYS, OBJECT_FIELDS)) return null;
   const destination = event['destination'] as Fields;
   const identity = event['identity'] as Fields | null;
   if (!exactly(destination, DESTINATION_KEYS) || (identity !== null && !exactly(identity, IDENTITY_KEYS))) return null;
-  return JSON.stringify({
+  // Objects whose keys are inserted in sorted order: JSON.stringify then writes exactly
+  // canonicalJson's text (same escaping, same numbers), in one native call each.
+  const before = JSON.stringify({
     bundle_version: event['bundle_version'],
     bytes_in: event['bytes_in'],
     bytes_out: event['bytes_out'],
     decision: event['decision'],
     destination: { host: destination['host'], method: destination['method'], path: destination['path'], port: destination['port'], scheme: destination['scheme'] },
     gateway_id: event['gateway_id'],
+  });
+  const after = JSON.stringify({
     identity: identity === null ? null : {
       agent_id: identity['agent_id'], auth_type: identity['auth_type'], environment: identity['environment'],
       project_id: identity['project_id'], status: identity['status'], team_id: identity['team_id'],
@@ -55,6 +63,7 @@ function fastPath(event: Fields): string | null {
     status: event['status'],
     timestamp: event['timestamp'],
   });
+  return { beforeHash: before.slice(0, -1), afterHash: after.slice(1) };
 }
 
 const OBJECT_FIELDS: ReadonlySet<string> = new Set(['destination', 'identity']);

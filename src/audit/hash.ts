@@ -5,8 +5,8 @@
 // reproduces it.
 
 import { createHash } from 'node:crypto';
-import { canonicalJson, type AuditEvent } from '../core/index.js';
-import { canonicalEventJson } from './event-canonical.js';
+import { canonicalJson, rememberRecordJson, type AuditEvent } from '../core/index.js';
+import { canonicalEventJson, canonicalEventParts } from './event-canonical.js';
 
 const PREFIX = 'sha256:';
 
@@ -24,10 +24,22 @@ export function genesisHash(gatewayId: string, segment: string): string {
   return sha256(canonicalJson({ chain: 'clawgress-audit', gateway_id: gatewayId, segment }));
 }
 
-/** A copy of the event linked after `prevHash`, with its own hash. */
+/**
+ * A copy of the event linked after `prevHash`, with its own hash. Its JSON text (what stdout
+ * and the store write) is the canonical text the hash covers with `"hash":…` put in its sorted
+ * place, so the record is serialised once, not once to hash and again to write; that text is
+ * canonicalJson of the sealed record (event-canonical.test.ts).
+ */
 export function sealEvent(event: AuditEvent, prevHash: string): AuditEvent {
   const linked: AuditEvent = { ...event, prev_hash: prevHash, hash: null };
-  return { ...linked, hash: hashEvent(linked) };
+  const parts = canonicalEventParts(linked as unknown as Record<string, unknown>);
+  if (parts === null) return { ...linked, hash: hashEvent(linked) };
+  // Hashed in pieces: the joined string would be one more copy.
+  const hash = `${PREFIX}${createHash('sha256').update(parts.beforeHash).update(',').update(parts.afterHash).digest('hex')}`;
+  const sealed: AuditEvent = { ...linked, hash };
+  // `hash` is "sha256:" and hex digits: nothing in it needs escaping.
+  rememberRecordJson(sealed, `${parts.beforeHash},"hash":"${hash}",${parts.afterHash}`);
+  return sealed;
 }
 
 /** True for an event that is part of a chain (schema 2, sealed); schema 1 events are not. */

@@ -3,6 +3,11 @@
 // text stays right; the WeakMap lets it go with the record.
 const texts = new WeakMap<object, string>();
 
+/** Sealing writes an event's text as it hashes it (audit/hash.ts): kept, not made again. */
+export function rememberRecordJson(record: object, text: string): void {
+  texts.set(record, text);
+}
+
 export function recordJson(record: object): string {
   let text = texts.get(record);
   if (text === undefined) {
