@@ -17,6 +17,7 @@ export {
   type SignatureCheck,
 } from './checkpoint-signature.js';
 export { hashEvent, genesisHash, sealEvent } from './hash.js';
+export { packEvent, unpackEvent, type WireEvent } from './event-tuple.js';
 export { isCheckpoint, isEvent, isChainedEvent, eventsOf } from './records.js';
 export { parseAuditLine, readAuditJsonLines, type ParsedLine } from './log-reader.js';
 export { verifyAuditLog } from './verify.js';

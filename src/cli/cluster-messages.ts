@@ -1,6 +1,7 @@
 // Messages between the serve primary and its gateway workers (cluster IPC). Quota requests
 // and replies are defined by the quota component; everything else is here.
-import type { AuditEvent, SignedBundle } from '../core/index.js';
+import type { WireEvent } from '../audit/index.js';
+import type { SignedBundle } from '../core/index.js';
 import type { AlertLimit } from '../quota/index.js';
 
 export type PrimaryToWorker =
@@ -13,7 +14,7 @@ export type WorkerToPrimary =
   | { readonly type: 'clawgress:bundle-request' }
   | { readonly type: 'clawgress:listening'; readonly port: number }
   | { readonly type: 'clawgress:bundle-applied'; readonly version: number }
-  | { readonly type: 'clawgress:audit'; readonly events: readonly AuditEvent[] }
+  | { readonly type: 'clawgress:audit'; readonly events: readonly WireEvent[] }
   | { readonly type: 'clawgress:quota-alert'; readonly agent_id: string; readonly limit: AlertLimit; readonly note: string }
   | { readonly type: 'clawgress:metrics'; readonly id: number; readonly metrics: unknown }
   | { readonly type: 'clawgress:load'; readonly connections: number };

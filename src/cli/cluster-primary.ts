@@ -4,6 +4,7 @@
 // audit goes is the hub's business (the local control plane, or a remote one).
 import cluster, { type Worker } from 'node:cluster';
 import { getPriority, setPriority } from 'node:os';
+import { unpackEvent, type WireEvent } from '../audit/index.js';
 import { systemClock, type AuditEvent, type SignedBundle } from '../core/index.js';
 import type { Config } from '../config/index.js';
 import { renderAggregated, type Logger, type Metrics, type MetricsSnapshot } from '../observe/index.js';
@@ -57,7 +58,7 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
       if (isQuotaRequest(message)) {
         if (broker !== null && worker.isConnected()) worker.send(broker.answer(worker.id, message));
       } else if (isWorkerMessage(message)) {
-        onWorkerMessage({ hub, states, metricsReplies, worker }, message);
+        onWorkerMessage({ hub, logger, states, metricsReplies, worker }, message);
       }
       const ports = [...states.values()].map((s) => s.port);
       if (ports.length === config.workers && ports.every((p) => p !== null)) resolve(ports[0] as number);
@@ -132,8 +133,20 @@ function tell(worker: Worker, message: PrimaryToWorker): void {
   if (worker.isConnected()) worker.send(message);
 }
 
+/** A worker's event, unpacked; one the primary cannot read is lost, and said so. */
+function enqueueFromWorker(ctx: { hub: ClusterHub; logger: Logger; worker: Worker }, wire: WireEvent): void {
+  let event: AuditEvent;
+  try {
+    event = unpackEvent(wire);
+  } catch (error) {
+    ctx.logger.error({ err: error, worker: ctx.worker.id }, 'an audit event from a gateway worker could not be read: it is lost');
+    return;
+  }
+  ctx.hub.enqueueAudit(event);
+}
+
 function onWorkerMessage(
-  ctx: { hub: ClusterHub; states: Map<Worker, WorkerState>; metricsReplies: Map<number, (s: MetricsSnapshot) => void>; worker: Worker },
+  ctx: { hub: ClusterHub; logger: Logger; states: Map<Worker, WorkerState>; metricsReplies: Map<number, (s: MetricsSnapshot) => void>; worker: Worker },
   message: WorkerToPrimary,
 ): void {
   const state = ctx.states.get(ctx.worker);
@@ -152,7 +165,7 @@ function onWorkerMessage(
       return;
     case 'clawgress:audit':
       // Drops (the node's queue full) are counted by the queue itself.
-      for (const event of message.events) ctx.hub.enqueueAudit(event);
+      for (const wire of message.events) enqueueFromWorker(ctx, wire);
       return;
     case 'clawgress:quota-alert':
       return ctx.hub.reportQuotaAlert(message.agent_id, message.limit, message.note);

@@ -1,7 +1,7 @@
 // A gateway worker of `serve --workers N`: it enforces bundles the primary relays (and
 // verifies each one itself), sends its audit events to the primary, and asks the primary's
 // limiter (or Redis) for rate-limit verdicts.
-import { AuditQueue, withLinger } from '../audit/index.js';
+import { AuditQueue, packEvent, withLinger } from '../audit/index.js';
 import type { AuditEvent } from '../core/index.js';
 import type { Config } from '../config/index.js';
 import { createMetrics, snapshotMetrics, type Logger, type Metrics } from '../observe/index.js';
@@ -23,7 +23,7 @@ const IPC_LINGER_MS = 5;
 function createPrimarySink(config: Config, metrics: Metrics, logger: Logger): AuditQueue {
   return new AuditQueue({
     // One IPC message per few milliseconds of events, not per event-loop turn.
-    sinks: [withLinger({ name: 'primary', write: (batch: readonly AuditEvent[]) => send({ type: 'clawgress:audit', events: batch }) }, IPC_LINGER_MS)],
+    sinks: [withLinger({ name: 'primary', write: (batch: readonly AuditEvent[]) => send({ type: 'clawgress:audit', events: batch.map(packEvent) }) }, IPC_LINGER_MS)],
     capacity: config.auditQueueSize,
     batchSize: config.auditBatchSize,
     onDrop: (sink, reason, count) => metrics.auditDropped.inc({ sink, reason }, count),
