@@ -2,6 +2,7 @@
 // is one line naming the setting, and the process refuses to start (exit 2).
 import { readFileSync } from 'node:fs';
 import { loadConfig, type Config, type Role } from '../config/index.js';
+import { applyHeapGrowth } from './heap-growth.js';
 
 type Loaded = Extract<ReturnType<typeof loadConfig>, { ok: true }>;
 
@@ -12,6 +13,8 @@ export function loadConfigOrExit(role: Role, argv: readonly string[]): Loaded {
     process.stderr.write(`clawgress: ${loaded.error}\n`);
     process.exit(2);
   }
+  // Every process of every role (cluster workers load their config here too).
+  applyHeapGrowth(loaded.config.heapGrowth);
   return loaded;
 }
 

@@ -77,6 +77,11 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     help: 'gateway worker processes sharing the proxy port, 1..64 (rate limits stay exact across them)',
   }),
   define({
+    key: 'heapGrowth', flag: '--heap-growth', env: 'CLAWGRESS_HEAP_GROWTH', parse: 'int', valueName: 'PERCENT',
+    default: 100, schema: integerBetween(0, 300), roles: ALL,
+    help: 'how far past what the last full garbage collection kept each process\'s JavaScript heap may grow before the next one, 0..300 percent (0: V8 decides, up to 300; lower: less memory, more collecting)',
+  }),
+  define({
     key: 'quotaBackend', flag: '--quota-backend', env: 'CLAWGRESS_QUOTA_BACKEND', parse: 'string', valueName: 'URL',
     default: 'memory', schema: { type: 'string', pattern: '^(memory|rediss?://[^\\s]+)$' }, roles: PROXY,
     help: 'where rate-limit counters live: `memory` (this node) or redis://HOST:PORT[/DB] shared by every node (put a password-bearing URL in the environment, not argv)',

@@ -51,6 +51,7 @@ export interface Config {
   /** `sqlite` or a postgres:// URL. */
   readonly store: string;
   readonly workers: number;
+  readonly heapGrowth: number;
   /** `memory` or a redis:// / rediss:// URL. */
   readonly quotaBackend: string;
   readonly quotaTimeout: number;
