@@ -19,6 +19,7 @@ export interface Measured<T> {
   readonly targetCpuS: number | null;
   /** Highest RSS over the whole load, warm-up included. */
   readonly peakRssKib: number | null;
+  readonly peakPssKib: number | null;
   /** CPU of generator processes that exited during the run (wrk), from this process's cutime. */
   readonly generatorCpuS: number;
   readonly listenOverflows: number;
@@ -69,6 +70,7 @@ export async function measure<T>(target: Target, load: (window: MeasureWindow) =
     wallS: (end.atMs - first.atMs) / 1000,
     targetCpuS: target.rootPid === null ? null : end.cpuS - first.cpuS,
     peakRssKib: sampler?.peakKib ?? null,
+    peakPssKib: sampler?.peakPssKib ?? null,
     generatorCpuS: end.generatorCpuS - first.generatorCpuS,
     listenOverflows: end.overflows - first.overflows,
   };

@@ -65,6 +65,18 @@ function rssOf(pid: number): number {
   }
 }
 
+/** Proportional set size: shared pages (node's own code, mostly) split among the processes
+ *  that map them, so a tree's PSS sum counts each page once where its RSS sum counts it in
+ *  every process. 0 when the process is gone or smaps_rollup is unreadable. */
+function pssOf(pid: number): number {
+  try {
+    const match = /^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
 export function rssKib(pids: readonly number[]): number {
   return pids.reduce((total, pid) => total + rssOf(pid), 0);
 }
@@ -72,6 +84,8 @@ export function rssKib(pids: readonly number[]): number {
 export interface RssSample {
   readonly atMs: number;
   readonly kib: number;
+  /** Summed PSS of the same processes (see pssOf). */
+  readonly pssKib: number;
   /** Each process's share, root first (a cluster primary, then its workers). */
   readonly perProcessKib: readonly number[];
 }
@@ -104,9 +118,15 @@ export class RssSampler {
     return this.samples.reduce((peak, sample) => Math.max(peak, sample.kib), 0);
   }
 
+  get peakPssKib(): number {
+    return this.samples.reduce((peak, sample) => Math.max(peak, sample.pssKib), 0);
+  }
+
   #sample(): void {
-    const perProcessKib = processTree(this.#rootPid).map(rssOf);
+    const pids = processTree(this.#rootPid);
+    const perProcessKib = pids.map(rssOf);
     const kib = perProcessKib.reduce((total, value) => total + value, 0);
-    this.samples.push({ atMs: Date.now() - this.#startedAt, kib, perProcessKib });
+    const pssKib = pids.reduce((total, pid) => total + pssOf(pid), 0);
+    this.samples.push({ atMs: Date.now() - this.#startedAt, kib, pssKib, perProcessKib });
   }
 }

@@ -27,7 +27,7 @@ function loadOf(row: Row): string {
   return row.mode === 'closed' ? `closed c=${row.conns}` : `open ${row.conns} conns @ ${row.rate}/s`;
 }
 
-const COLUMNS = ['load', 'target', 'req/s', 'p50', 'p90', 'p99', 'max', 'errors', '+p50', '+p99', 'cpu%', 'cpu µs/req', 'peak RSS MiB', 'gen cpu%'];
+const COLUMNS = ['load', 'target', 'req/s', 'p50', 'p90', 'p99', 'max', 'errors', '+p50', '+p99', 'cpu%', 'cpu µs/req', 'peak RSS MiB', 'peak PSS MiB', 'gen cpu%'];
 const RIGHT = new Set(COLUMNS.slice(2));
 
 function cellsOf(row: Row): string[] {
@@ -35,7 +35,7 @@ function cellsOf(row: Row): string[] {
     loadOf(row), row.target, formatNumber(row.req_per_s), formatMs(row.p50_ms), formatMs(row.p90_ms),
     formatMs(row.p99_ms), formatMs(row.max_ms), String(row.errors), formatMs(row.added_p50_ms),
     formatMs(row.added_p99_ms), formatNumber(row.cpu_pct), formatNumber(row.cpu_us_per_req),
-    formatNumber(row.peak_rss_mib), formatNumber(row.generator_cpu_pct),
+    formatNumber(row.peak_rss_mib), formatNumber(row.peak_pss_mib), formatNumber(row.generator_cpu_pct),
   ];
 }
 
@@ -63,7 +63,9 @@ export const TABLE_NOTES = [
   'lateness, ~0.5 ms on average, alike for every target). +p50/+p99: target minus direct, same load, same run.',
   'errors: status >= 400 and socket errors/timeouts. cpu%: the target\'s processes (all of them)',
   'as % of one core; cpu µs/req: that CPU per completed request; peak RSS: summed over the target\'s processes,',
-  'sampled every 200 ms. gen cpu%: the load generator\'s CPU. Everything shares the same cores: compare rows',
+  'sampled every 200 ms (pages shared between them, node\'s own code mostly, counted in each); peak PSS: the same',
+  'with each shared page split among the processes mapping it, so counted once.',
+  'gen cpu%: the load generator\'s CPU. Everything shares the same cores: compare rows',
   'within one run, not across runs or machines.',
 ].join('\n');
 

@@ -7,7 +7,7 @@ function row(fields: Partial<Row> & Pick<Row, 'target' | 'conns'>): Row {
   return {
     mode: 'closed', body: '1k', rate: null, duration_s: 10, requests: 1000, req_per_s: 100,
     p50_ms: 1, p90_ms: 2, p99_ms: 3, p999_ms: 4, max_ms: 5, errors: 0, error_detail: {},
-    cpu_pct: null, cpu_us_per_req: null, peak_rss_mib: null, generator_cpu_pct: null,
+    cpu_pct: null, cpu_us_per_req: null, peak_rss_mib: null, peak_pss_mib: null, generator_cpu_pct: null,
     listen_overflows: 0, added_p50_ms: null, added_p99_ms: null, ...fields,
   };
 }

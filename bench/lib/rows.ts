@@ -27,6 +27,7 @@ export interface Row {
   readonly cpu_pct: number | null;
   readonly cpu_us_per_req: number | null;
   readonly peak_rss_mib: number | null;
+  readonly peak_pss_mib: number | null;
   readonly generator_cpu_pct: number | null;
   readonly listen_overflows: number;
   added_p50_ms: number | null;
@@ -61,6 +62,7 @@ function costs(measured: Measured<unknown>, requests: number, seconds: number) {
     cpu_pct: cpu === null || seconds === 0 ? null : round((100 * cpu) / seconds, 1),
     cpu_us_per_req: cpu === null || requests === 0 ? null : round((1e6 * cpu) / requests, 1),
     peak_rss_mib: kibToMib(measured.peakRssKib),
+    peak_pss_mib: kibToMib(measured.peakPssKib),
     listen_overflows: measured.listenOverflows,
   };
 }

@@ -34,6 +34,9 @@ export interface SoakSummary {
   readonly drift_pct: number;
   /** (max - min) / min, over the samples from the settled one on. */
   readonly spread_pct: number;
+  /** Summed PSS (shared pages counted once): its largest sample after settling, and the last. */
+  readonly max_pss_mib: number;
+  readonly last_pss_mib: number;
 }
 
 export interface SoakResult {
@@ -63,6 +66,8 @@ export function summarizeSoak(samples: readonly RssSample[], durationS: number):
     last_per_process_mib: last.perProcessKib.map(mib),
     drift_pct: pct((last.kib - settledKib) / settledKib),
     spread_pct: pct((Math.max(...kibs) - Math.min(...kibs)) / Math.min(...kibs)),
+    max_pss_mib: mib(Math.max(...after.map((sample) => sample.pssKib))),
+    last_pss_mib: mib(last.pssKib),
   };
 }
 
@@ -90,6 +95,7 @@ export function soakMarkdown(result: SoakResult, settings: { conns: number; dura
     `RSS (all processes, every ${settings.intervalS} s, ${rss.samples} samples): first ${rss.first_mib} MiB, ` +
       `settled ${rss.settled_mib} MiB at ${rss.settled_at_s} s, min ${rss.min_mib}, max ${rss.max_mib}, last ${rss.last_mib} MiB; ` +
       `drift ${rss.drift_pct}% (last vs settled), spread ${rss.spread_pct}% (max vs min after settling); ` +
-      `last sample per process (primary first): ${rss.last_per_process_mib.join(', ')} MiB.`,
+      `last sample per process (primary first): ${rss.last_per_process_mib.join(', ')} MiB. ` +
+      `PSS (shared pages counted once): max ${rss.max_pss_mib} MiB after settling, last ${rss.last_pss_mib} MiB.`,
   ].join('\n');
 }
