@@ -4,7 +4,8 @@
 
 import { appendFileSync, createReadStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { readAuditJsonLines } from '../src/audit/index.js';
+import type { AuditEvent } from '../src/core/index.js';
 import { ensureBuilt, PROJECT_DIR } from './lib/clawgress.js';
 import { BUNDLE_SHAPE, makeTmpDir, setUpEnvironment, type Environment } from './lib/environment.js';
 import { raisedFdLimit } from './lib/fd-limit.js';
@@ -40,10 +41,12 @@ async function countAuditEvents(file: string): Promise<AuditCount | null> {
   if (file === '/dev/null') return null;
   let events = 0;
   let allowed = 0;
-  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    if (!line.startsWith('{"request_id"')) continue; // checkpoints and anything else
+  // Read as `audit verify` reads it: checkpoints and unreadable lines are not events.
+  for await (const entry of readAuditJsonLines(createReadStream(file))) {
+    const record = entry.record;
+    if (record === null || 'record_type' in record) continue; // a checkpoint, a header, or unreadable
     events += 1;
-    if (line.includes('"decision":"allow"')) allowed += 1;
+    if ((record as AuditEvent).decision === 'allow') allowed += 1;
   }
   return { events, allowed };
 }
