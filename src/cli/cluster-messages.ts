@@ -8,10 +8,13 @@ export type PrimaryToWorker =
   | { readonly type: 'clawgress:bundle'; readonly bundle: SignedBundle }
   | { readonly type: 'clawgress:metrics-request'; readonly id: number }
   | { readonly type: 'clawgress:shed'; readonly count: number }
+  /** Sent with a listening handle as the IPC message's handle, `count` times in all (listen-handle.ts). */
+  | { readonly type: 'clawgress:listen-handle'; readonly count: number }
   | { readonly type: 'clawgress:shutdown' };
 
 export type WorkerToPrimary =
   | { readonly type: 'clawgress:bundle-request' }
+  | { readonly type: 'clawgress:listen-request' }
   | { readonly type: 'clawgress:listening'; readonly port: number }
   | { readonly type: 'clawgress:bundle-applied'; readonly version: number }
   | { readonly type: 'clawgress:audit'; readonly events: readonly WireEvent[] }
@@ -24,9 +27,9 @@ function hasType(message: unknown): message is { type: string } {
 }
 
 export function isPrimaryMessage(message: unknown): message is PrimaryToWorker {
-  return hasType(message) && ['clawgress:bundle', 'clawgress:metrics-request', 'clawgress:shed', 'clawgress:shutdown'].includes(message.type);
+  return hasType(message) && ['clawgress:bundle', 'clawgress:metrics-request', 'clawgress:shed', 'clawgress:listen-handle', 'clawgress:shutdown'].includes(message.type);
 }
 
 export function isWorkerMessage(message: unknown): message is WorkerToPrimary {
-  return hasType(message) && ['clawgress:bundle-request', 'clawgress:listening', 'clawgress:bundle-applied', 'clawgress:audit', 'clawgress:quota-alert', 'clawgress:metrics', 'clawgress:load'].includes(message.type);
+  return hasType(message) && ['clawgress:bundle-request', 'clawgress:listen-request', 'clawgress:listening', 'clawgress:bundle-applied', 'clawgress:audit', 'clawgress:quota-alert', 'clawgress:metrics', 'clawgress:load'].includes(message.type);
 }

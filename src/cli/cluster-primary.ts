@@ -10,6 +10,7 @@ import type { Config } from '../config/index.js';
 import { renderAggregated, type Logger, type Metrics, type MetricsSnapshot } from '../observe/index.js';
 import { isQuotaRequest, LeaseBroker, MemoryLimiter, type AlertLimit, type Limiter } from '../quota/index.js';
 import { connectionsToShed } from './cluster-balance.js';
+import { ACCEPTORS_PER_WORKER, bindListenHandle, type ListenHandle } from './listen-handle.js';
 import { isWorkerMessage, type PrimaryToWorker, type WorkerToPrimary } from './cluster-messages.js';
 
 export interface ClusterHub {
@@ -50,6 +51,13 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
   let stopping = false;
   // Workers ask the primary only with the memory backend (with Redis they ask Redis).
   const broker = options.limiter instanceof MemoryLimiter ? new LeaseBroker({ limiter: options.limiter, now: () => systemClock.monotonic() }) : null;
+  // Bound before any worker asks; a port that cannot be bound stops the node, as a worker
+  // failing to listen did when each bound its own.
+  const listenHandle = bindListenHandle(config.gatewayListen);
+  listenHandle.catch((error: unknown) => {
+    logger.fatal({ err: error }, 'the gateway port could not be bound');
+    process.exit(1);
+  });
   const unsubscribe = hub.onBundle((bundle) => {
     for (const [worker, state] of states) relayBundle(worker, state, bundle);
   });
@@ -58,7 +66,7 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
       if (isQuotaRequest(message)) {
         if (broker !== null && worker.isConnected()) worker.send(broker.answer(worker.id, message));
       } else if (isWorkerMessage(message)) {
-        onWorkerMessage({ hub, logger, states, metricsReplies, worker }, message);
+        onWorkerMessage({ hub, logger, states, metricsReplies, worker, listenHandle }, message);
       }
       const ports = [...states.values()].map((s) => s.port);
       if (ports.length === config.workers && ports.every((p) => p !== null)) resolve(ports[0] as number);
@@ -90,6 +98,7 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
       stopping = true;
       unsubscribe();
       await stopWorkers(states, graceMs);
+      (await listenHandle).close();
     },
   };
 }
@@ -146,7 +155,14 @@ function enqueueFromWorker(ctx: { hub: ClusterHub; logger: Logger; worker: Worke
 }
 
 function onWorkerMessage(
-  ctx: { hub: ClusterHub; logger: Logger; states: Map<Worker, WorkerState>; metricsReplies: Map<number, (s: MetricsSnapshot) => void>; worker: Worker },
+  ctx: {
+    hub: ClusterHub;
+    logger: Logger;
+    states: Map<Worker, WorkerState>;
+    metricsReplies: Map<number, (s: MetricsSnapshot) => void>;
+    worker: Worker;
+    listenHandle: Promise<ListenHandle>;
+  },
   message: WorkerToPrimary,
 ): void {
   const state = ctx.states.get(ctx.worker);
@@ -157,6 +173,13 @@ function onWorkerMessage(
       if (bundle !== null && state) relayBundle(ctx.worker, state, bundle);
       return;
     }
+    case 'clawgress:listen-request':
+      void ctx.listenHandle.then((handle) => {
+        for (let i = 0; i < ACCEPTORS_PER_WORKER; i++) {
+          if (ctx.worker.isConnected()) ctx.worker.send({ type: 'clawgress:listen-handle', count: ACCEPTORS_PER_WORKER } satisfies PrimaryToWorker, handle as never);
+        }
+      });
+      return;
     case 'clawgress:listening':
       if (state) state.port = message.port;
       return;

@@ -50,12 +50,18 @@ export async function runWorker(config: Config, logger: Logger, secrets: Gateway
   };
   let firstBundle: () => void = () => undefined;
   const bundled = new Promise<void>((resolve) => (firstBundle = resolve));
-  process.on('message', (message: unknown) => {
+  const handles: object[] = [];
+  let allHandles: (handles: object[]) => void = () => undefined;
+  const handed = new Promise<object[]>((resolve) => (allHandles = resolve));
+  process.on('message', (message: unknown, handle: unknown) => {
     if (!isPrimaryMessage(message)) return;
     if (message.type === 'clawgress:bundle') {
       const applied = gateway.applyBundle(message.bundle);
       if (applied.ok) void send({ type: 'clawgress:bundle-applied', version: applied.version }).catch(() => undefined);
       if (gateway.holder.current !== null) firstBundle();
+    } else if (message.type === 'clawgress:listen-handle') {
+      if (typeof handle === 'object' && handle !== null) handles.push(handle);
+      if (handles.length === message.count) allHandles(handles);
     } else if (message.type === 'clawgress:shed') {
       gateway.shed(message.count);
     } else if (message.type === 'clawgress:metrics-request') {
@@ -74,7 +80,8 @@ export async function runWorker(config: Config, logger: Logger, secrets: Gateway
   // is in force, so this worker never answers a request without one.
   await send({ type: 'clawgress:bundle-request' });
   await bundled;
-  const address = await gateway.listen(config.gatewayListen.host, config.gatewayListen.port);
+  await send({ type: 'clawgress:listen-request' });
+  const address = await gateway.listenOnHandles(await handed);
   await send({ type: 'clawgress:listening', port: address.port });
   setInterval(() => void send({ type: 'clawgress:load', connections: gateway.connections() }).catch(() => undefined), LOAD_REPORT_MS).unref();
 }

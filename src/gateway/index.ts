@@ -1,7 +1,7 @@
 // The gateway: the hot path. It imports the pure decision modules (identity, policy, quota),
 // audit and observe — never the control plane, store, admin or UI (test/architecture.test.ts).
 import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { AuditEvent, Clock } from '../core/index.js';
 import type { Logger, Metrics } from '../observe/index.js';
 import { AddressGuard, type Lookup } from './address-guard.js';
@@ -9,7 +9,7 @@ import { BundleHolder, type ApplyResult } from './bundle-holder.js';
 import type { GatewayContext, GatewayTimeouts } from './context.js';
 import type { QuotaEnforcement } from './pipeline.js';
 import { AlertThrottle, type AlertLimit } from '../quota/index.js';
-import { createProxyServer, createUpstreamDispatcher, drain, listen, type ClientLimits } from './server.js';
+import { createProxyServer, createUpstreamDispatcher, drain, listen, listenOnHandles, type ClientLimits } from './server.js';
 
 export { AddressGuard, type Lookup, type ResolvedAddress } from './address-guard.js';
 export { BundleHolder, type ActiveBundle, type ApplyResult } from './bundle-holder.js';
@@ -43,6 +43,8 @@ export interface Gateway {
   applyBundle(bundle: unknown): ApplyResult;
   readonly holder: BundleHolder;
   listen(host: string, port: number): Promise<AddressInfo>;
+  /** Listen on handles of a socket a cluster primary bound (cluster workers). */
+  listenOnHandles(handles: readonly object[]): Promise<AddressInfo>;
   /** Stop accepting, drain in-flight requests within `graceMs`, close pooled upstream sockets. */
   close(graceMs: number): Promise<void>;
   /** Client connections open now. */
@@ -76,12 +78,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     shedConnections: 0,
   };
   const server = createProxyServer(ctx, options.client);
+  const acceptors: NetServer[] = [];
   return {
     server,
     holder,
     applyBundle: (bundle) => applyAndReport({ holder, metrics: options.metrics, logger: options.logger }, bundle),
     listen: (host, port) => listen(server, host, port),
-    close: (graceMs) => drain(ctx, server, graceMs),
+    listenOnHandles: (handles) => listenOnHandles(server, handles, acceptors),
+    close: (graceMs) => drain(ctx, server, graceMs, acceptors),
     connections: () => ctx.clientConnections,
     shed: (count) => void (ctx.shedConnections = Math.max(0, Math.floor(count))),
   };

@@ -3,7 +3,7 @@
 // graceful drain on shutdown.
 import http from 'node:http';
 import { Agent } from 'undici';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { newRequestId } from '../core/index.js';
 import type { GatewayContext } from './context.js';
@@ -21,6 +21,8 @@ export interface ClientLimits {
 // Node origins and the 75 s of nginx, so the gateway, not the origin, closes an idle socket.
 const UPSTREAM_IDLE_MS = 4_000;
 const UPSTREAM_CONNECTIONS_PER_ORIGIN = 256;
+/** Connections the kernel queues before the gateway accepts them (capped by net.core.somaxconn). */
+const BACKLOG = 4096;
 
 export function createUpstreamDispatcher(options: { connectTimeoutMs: number }): Agent {
   return new Agent({
@@ -89,7 +91,30 @@ function answerClientError(ctx: GatewayContext, error: NodeJS.ErrnoException, so
 export function listen(server: http.Server, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host, port, backlog: 4096 }, () => {
+    server.listen({ host, port, backlog: BACKLOG }, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/**
+ * Listens on handles of one shared socket a cluster primary sent (cli/listen-handle.ts says
+ * why there are several): the server on the first, and on each other a plain acceptor that
+ * hands its connections to the server, as Node documents for injecting them ('connection').
+ * The acceptors take the options the server applies to the sockets it accepts itself.
+ */
+export function listenOnHandles(server: http.Server, handles: readonly object[], acceptors: net.Server[]): Promise<AddressInfo> {
+  const [first, ...rest] = handles;
+  if (first === undefined) return Promise.reject(new Error('gateway: no listening handle to listen on'));
+  for (const handle of rest) {
+    const acceptor = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => server.emit('connection', socket));
+    acceptor.listen(handle, BACKLOG);
+    acceptors.push(acceptor);
+  }
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(first, BACKLOG, () => {
       server.off('error', reject);
       resolve(server.address() as AddressInfo);
     });
@@ -98,8 +123,10 @@ export function listen(server: http.Server, host: string, port: number): Promise
 
 /** Stop accepting, let in-flight requests finish (answers say `Connection: close`), then cut
  *  whatever is left when the grace period ends. */
-export function drain(ctx: GatewayContext, server: http.Server, graceMs: number): Promise<void> {
+export function drain(ctx: GatewayContext, server: http.Server, graceMs: number, acceptors: readonly net.Server[] = []): Promise<void> {
   ctx.draining = true;
+  // Connections an acceptor handed over are the server's: its sweeps below close them too.
+  const acceptorsClosed = Promise.all(acceptors.map((acceptor) => new Promise<void>((resolve) => acceptor.close(() => resolve()))));
   return new Promise((resolve) => {
     const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
     const deadline = setTimeout(() => {
@@ -107,9 +134,11 @@ export function drain(ctx: GatewayContext, server: http.Server, graceMs: number)
       for (const tunnel of ctx.tunnels) tunnel.destroy();
     }, graceMs);
     server.close(() => {
-      clearInterval(idleSweep);
-      clearTimeout(deadline);
-      void (ctx.upstream as Agent).close().finally(resolve);
+      void acceptorsClosed.then(() => {
+        clearInterval(idleSweep);
+        clearTimeout(deadline);
+        void (ctx.upstream as Agent).close().finally(resolve);
+      });
     });
     server.closeIdleConnections();
   });

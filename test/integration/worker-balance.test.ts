@@ -1,7 +1,9 @@
 // Two workers share the client connections evenly, whatever the kernel's accept race did:
 // 40 keep-alive connections opened at once, busy for a few seconds, end up split within the
 // tolerance of cli/cluster-balance.ts (clients of a worker over its share are told
-// `Connection: close` and reconnect, as undici's Client does by itself).
+// `Connection: close` and reconnect, as undici's Client does by itself). And each worker
+// accepts on several descriptors of the one proxy socket (cli/listen-handle.ts), every one of
+// which serves and counts what it accepts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,6 +12,7 @@ import { Client } from 'undici';
 import { startHttpOrigin, type Origin } from '../helpers/origin.js';
 import { createKeyAgent, publishPolicies, startServe, type ServeProcess } from '../helpers/serve.js';
 import { eventually } from '../helpers/wait.js';
+import { ACCEPTORS_PER_WORKER } from '../../src/cli/listen-handle.js';
 
 const CONNECTIONS = 40;
 
@@ -79,6 +82,35 @@ test('40 connections opened at once end up split evenly between the two workers'
   } finally {
     running = false;
     await Promise.all(loops);
+    await Promise.all(clients.map((client) => client.close()));
+  }
+});
+
+test('each worker accepts on its own descriptors of the one proxy socket, and serves and counts what each accepts', async () => {
+  const pids = workerPids(serve.child.pid as number);
+  const listening = execFileSync('ss', ['-Hltnp', `( sport = :${serve.proxyPort} )`], { encoding: 'utf8' }).trim().split('\n');
+  assert.equal(listening.length, 1, 'one listening socket');
+  for (const pid of pids) assert.equal(listening[0]?.split(`pid=${pid},`).length, ACCEPTORS_PER_WORKER + 1, `descriptors of worker ${pid}`);
+  const auth = `Basic ${Buffer.from(`busy:${key}`).toString('base64')}`;
+  const opened = 200;
+  const clients = Array.from({ length: opened }, () => new Client(`http://127.0.0.1:${serve.proxyPort}`));
+  try {
+    const statuses = await Promise.all(clients.map(async (client) => {
+      const res = await client.request({
+        method: 'GET',
+        path: `http://127.0.0.1:${origin.port}/`,
+        headers: { host: `127.0.0.1:${origin.port}`, 'proxy-authorization': auth },
+      });
+      await res.body.dump();
+      return res.statusCode;
+    }));
+    assert.deepEqual(new Set(statuses), new Set([200]));
+    // Kept alive: every connection, whichever descriptor accepted it, is in the gauge.
+    await eventually('the workers count every open client connection', async () => {
+      const metrics = await fetch(`${serve.adminUrl}/metrics`).then((res) => res.text());
+      return /^clawgress_active_connections\{kind="client"\} 200$/m.test(metrics);
+    }, 10_000, 100);
+  } finally {
     await Promise.all(clients.map((client) => client.close()));
   }
 });
