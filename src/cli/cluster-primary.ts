@@ -84,10 +84,12 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
     logger.error({ code, signal, pid: worker.process.pid }, 'gateway worker exited: starting a new one');
     setTimeout(() => !stopping && fork(states, logger), RESTART_DELAY_MS);
   });
-  // Workers accept connections themselves, and even out their shares afterwards
-  // (cluster-balance.ts). The default round-robin makes the primary accept each one and hand
-  // it over IPC, one acknowledged hand-off per worker at a time: with workers busy serving,
-  // 2,000 new connections waited seconds for their turn (p90 3.2 s in `npm run bench`).
+  // Workers accept connections themselves, on descriptors of the socket bound above
+  // (listen-handle.ts), and even out their shares afterwards (cluster-balance.ts). Node's
+  // round-robin would have the primary accept each one and hand it over IPC, one acknowledged
+  // hand-off per worker at a time: with workers busy serving, 2,000 new connections waited
+  // seconds for their turn (p90 3.2 s in `npm run bench`). Nothing here listens through the
+  // cluster module any more; the policy stays off for anything that would.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
   for (let i = 0; i < config.workers; i++) fork(states, logger);
   return {
