@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DATA:-$(mktemp -d /tmp/clawgress-bench.XXXXXX)}
+mkdir -p "$DATA"
 TOKEN=bench-admin-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 AUDIT_OUT=${AUDIT_OUT:-/dev/null}
 LOG=${LOG:-/tmp/clawgress-bench.log}
