@@ -24,24 +24,22 @@ after(() => postgres.dropSchemas());
 
 describe('sqlite audit storage', () => {
   it('creates a new file with 16 KiB pages and keeps the page size of an existing one', async () => {
-    const fresh = join(tempDir, 'page-size-new.sqlite');
-    const store = openSqliteStore({ path: fresh });
-    await store.audit.append([auditEvent('p1')]);
-    await store.close();
-    const opened = new Database(fresh);
-    assert.equal(opened.pragma('page_size', { simple: true }), 16384);
-    opened.close();
+    const storeOneEvent = async (path: string, id: string): Promise<number> => {
+      const store = openSqliteStore({ path });
+      await store.audit.append([auditEvent(id)]);
+      await store.close();
+      const db = new Database(path);
+      const pageSize = db.pragma('page_size', { simple: true }) as number;
+      db.close();
+      return pageSize;
+    };
+    assert.equal(await storeOneEvent(join(tempDir, 'page-size-new.sqlite'), 'p1'), 16384);
     const older = join(tempDir, 'page-size-old.sqlite');
     const made = new Database(older);
     made.pragma('journal_mode = WAL');
     made.exec('CREATE TABLE before_clawgress (x INTEGER)');
     made.close();
-    const reopened = openSqliteStore({ path: older });
-    await reopened.audit.append([auditEvent('p2')]);
-    await reopened.close();
-    const check = new Database(older);
-    assert.equal(check.pragma('page_size', { simple: true }), 4096);
-    check.close();
+    assert.equal(await storeOneEvent(older, 'p2'), 4096);
   });
 
   it('refuses to update or delete audit events and checkpoints, whatever the client', async () => {
