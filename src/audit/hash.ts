@@ -10,8 +10,11 @@ import { canonicalEventJson, canonicalEventParts } from './event-canonical.js';
 
 const PREFIX = 'sha256:';
 
-export function sha256(text: string): string {
-  return `${PREFIX}${createHash('sha256').update(text).digest('hex')}`;
+/** Of the texts one after the other, as if joined (each given to the hash in turn, not copied). */
+export function sha256(...texts: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const text of texts) hash.update(text);
+  return `${PREFIX}${hash.digest('hex')}`;
 }
 
 /** The hash an event must carry: over everything in it but `hash`. */
@@ -34,8 +37,7 @@ export function sealEvent(event: AuditEvent, prevHash: string): AuditEvent {
   const linked: AuditEvent = { ...event, prev_hash: prevHash, hash: null };
   const parts = canonicalEventParts(linked as unknown as Record<string, unknown>);
   if (parts === null) return { ...linked, hash: hashEvent(linked) };
-  // Hashed in pieces: the joined string would be one more copy.
-  const hash = `${PREFIX}${createHash('sha256').update(parts.beforeHash).update(',').update(parts.afterHash).digest('hex')}`;
+  const hash = sha256(parts.beforeHash, ',', parts.afterHash);
   const sealed: AuditEvent = { ...linked, hash };
   // `hash` is "sha256:" and hex digits: nothing in it needs escaping.
   rememberRecordJson(sealed, `${parts.beforeHash},"hash":"${hash}",${parts.afterHash}`);

@@ -89,9 +89,14 @@ function answerClientError(ctx: GatewayContext, error: NodeJS.ErrnoException, so
 }
 
 export function listen(server: http.Server, host: string, port: number): Promise<AddressInfo> {
+  return listening(server, (done) => server.listen({ host, port, backlog: BACKLOG }, done));
+}
+
+/** The server's address once `start` has it listening; rejects on the error that stops it. */
+function listening(server: http.Server, start: (done: () => void) => void): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host, port, backlog: BACKLOG }, () => {
+    start(() => {
       server.off('error', reject);
       resolve(server.address() as AddressInfo);
     });
@@ -112,13 +117,7 @@ export function listenOnHandles(server: http.Server, handles: readonly object[],
     acceptor.listen(handle, BACKLOG);
     acceptors.push(acceptor);
   }
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(first, BACKLOG, () => {
-      server.off('error', reject);
-      resolve(server.address() as AddressInfo);
-    });
-  });
+  return listening(server, (done) => server.listen(first, BACKLOG, done));
 }
 
 /** Stop accepting, let in-flight requests finish (answers say `Connection: close`), then cut

@@ -39,7 +39,6 @@ function expiryOf(keyHash: KeyHash): number {
   return Number.isNaN(parsed) ? -Infinity : parsed;
 }
 
-/** True when `digest` equals a key hash that has not expired at `nowMs`. */
 /** Until when the matching live key is valid (Infinity: no expiry); -Infinity when none matches. */
 export function liveKeyExpiry(digest: Buffer, keys: readonly CompiledKeyHash[], nowMs: number): number {
   if (digest.length !== DIGEST_BYTES) return -Infinity;
