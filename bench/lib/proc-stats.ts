@@ -56,26 +56,23 @@ export function reapedChildrenCpuSeconds(): number {
   return fields === null ? 0 : (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS_PER_SECOND;
 }
 
-function rssOf(pid: number): number {
+/** A `Name:  N kB` field of a /proc/PID file, in KiB; 0 when the process is gone (exited
+ *  between listing and reading) or the file is unreadable. */
+function procKib(pid: number, file: 'status' | 'smaps_rollup', field: RegExp): number {
   try {
-    const match = /^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return 0; // exited between listing and reading
-  }
-}
-
-/** Proportional set size: shared pages (node's own code, mostly) split among the processes
- *  that map them, so a tree's PSS sum counts each page once where its RSS sum counts it in
- *  every process. 0 when the process is gone or smaps_rollup is unreadable. */
-function pssOf(pid: number): number {
-  try {
-    const match = /^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    const match = field.exec(readFileSync(`/proc/${pid}/${file}`, 'utf8'));
     return match ? Number(match[1]) : 0;
   } catch {
     return 0;
   }
 }
+
+const rssOf = (pid: number): number => procKib(pid, 'status', /^VmRSS:\s+(\d+)/m);
+
+/** Proportional set size: shared pages (node's own code, mostly) split among the processes
+ *  that map them, so a tree's PSS sum counts each page once where its RSS sum counts it in
+ *  every process. */
+const pssOf = (pid: number): number => procKib(pid, 'smaps_rollup', /^Pss:\s+(\d+)/m);
 
 export function rssKib(pids: readonly number[]): number {
   return pids.reduce((total, pid) => total + rssOf(pid), 0);

@@ -140,8 +140,9 @@ function relayBundle(worker: Worker, state: WorkerState, bundle: SignedBundle): 
   });
 }
 
-function tell(worker: Worker, message: PrimaryToWorker): void {
-  if (worker.isConnected()) worker.send(message);
+/** `handle`: a listening socket to pass along with the message (listen-handle.ts). */
+function tell(worker: Worker, message: PrimaryToWorker, handle?: ListenHandle): void {
+  if (worker.isConnected()) worker.send(message, handle as never);
 }
 
 /** A worker's event, unpacked; one the primary cannot read is lost, and said so. */
@@ -177,9 +178,7 @@ function onWorkerMessage(
     }
     case 'clawgress:listen-request':
       void ctx.listenHandle.then((handle) => {
-        for (let i = 0; i < ACCEPTORS_PER_WORKER; i++) {
-          if (ctx.worker.isConnected()) ctx.worker.send({ type: 'clawgress:listen-handle', count: ACCEPTORS_PER_WORKER } satisfies PrimaryToWorker, handle as never);
-        }
+        for (let i = 0; i < ACCEPTORS_PER_WORKER; i++) tell(ctx.worker, { type: 'clawgress:listen-handle', count: ACCEPTORS_PER_WORKER }, handle);
       });
       return;
     case 'clawgress:listening':
