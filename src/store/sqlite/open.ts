@@ -55,8 +55,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
 function prepare(db: Database.Database, busyTimeoutMs: number): Database.Database {
   // Set before WAL, it takes effect on a new file only (an existing one keeps its page size).
-  // Audit rows are ~1 KB with seven indexes over them: 16 KiB pages make an append about a
-  // fifth cheaper than 4 KiB ones (fewer WAL frames and B-tree splits per batch; measured).
+  // Audit rows are ~1 KB with seven indexes over them: 16 KiB pages make an append cheaper
+  // than 4 KiB ones the larger the batch (fewer WAL frames and B-tree splits per batch):
+  // ~15% less CPU a row at 500 rows a commit, ~5% at the ~60 a 5 ms linger gathers at 12k
+  // events/s (measured on the bench machine).
   db.pragma('page_size = 16384');
   // WAL lets the audit query read while a batch is being written; `:memory:` ignores it.
   db.pragma('journal_mode = WAL');
