@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../core/index.js';
 import { IpcLimiter, LEASE_MS, LEASE_SIZE, type QuotaRequestMessage } from './ipc-limiter.js';
@@ -121,6 +121,68 @@ describe('IpcLimiter', () => {
     assert.equal(limiter.take('a', limits) instanceof Promise, false, 'the late-answered lease is in use, not handed back');
   });
 
+  it('a lease in use stays usable while its renewal is late, and goes back once unused for its life', async () => {
+    const clock = new ManualClock();
+    const memory = new MemoryLimiter({ clock });
+    const broker = new LeaseBroker({ limiter: memory, now: () => clock.monotonic() });
+    const held: QuotaRequestMessage[] = [];
+    let hold = false;
+    let listener: (message: unknown) => void = () => undefined;
+    const limiter = new IpcLimiter({
+      clock,
+      timeoutMs: 60,
+      channel: {
+        send: (message) => (hold ? held.push(message) : queueMicrotask(() => listener(broker.answer(0, message)))),
+        onMessage: (l) => (listener = l),
+      },
+    });
+    const limits = { rps: 100_000, rpm: 6_000_000 };
+    await limiter.take('a', limits);
+    hold = true; // the primary is busy from here on
+    clock.advance(LEASE_MS / 2);
+    assert.equal(limiter.take('a', limits) instanceof Promise, false);
+    await turn();
+    assert.equal(held.length, 1, 'half its life gone: a renewal was asked for');
+    clock.advance(2 * LEASE_MS);
+    assert.equal(limiter.take('a', limits) instanceof Promise, false, 'past its life, renewal unanswered: still usable, its slots are still reserved');
+    await new Promise((resolve) => setTimeout(resolve, 80)); // the renewal's message times out
+    assert.equal(limiter.take('a', limits) instanceof Promise, false, 'still in use: asks for a renewal again');
+    await turn();
+    assert.equal(held.length, 2);
+    hold = false;
+    for (const message of held.splice(0)) listener(broker.answer(0, message)); // one renews it, the other's grant goes back
+    await turn();
+    clock.advance(LEASE_MS);
+    await new Promise((resolve) => setTimeout(resolve, LEASE_MS)); // unused for its whole life: the sweeper gives it back
+    assert.ok(limiter.take('a', limits) instanceof Promise, 'gone back: the next request asks');
+    await turn();
+    await limiter.close();
+    await turn();
+    let free = 0;
+    while (memory.take('a', limits).kind === 'within' && free < 100_000) free++;
+    assert.equal(free, 100_000 - 5, 'the five admissions stay counted, every leased slot went back');
+  });
+
+  it('a sweep that runs late (a stalled event loop) gives no lease back; the next one on time does', async () => {
+    mock.timers.enable({ apis: ['setInterval'] });
+    try {
+      const { workers, clock } = cluster();
+      const limits = { rps: 100_000, rpm: 6_000_000 };
+      await workers[0]!.take('a', limits); // a lease, and the sweeper (every LEASE_MS / 4)
+      clock.advance(3 * LEASE_MS); // the loop stalls; the lease looks idle and expired...
+      mock.timers.tick(LEASE_MS / 4); // ...to a sweep that runs late
+      assert.equal(workers[0]!.take('a', limits) instanceof Promise, false, 'kept: the requests of the stall come next');
+      await turn(); // that take renewed the lease (it was past half its life)
+      for (let sweep = 0; sweep < 4; sweep++) {
+        clock.advance(LEASE_MS / 4);
+        mock.timers.tick(LEASE_MS / 4); // sweeps on time; the lease unused since its renewal
+      }
+      assert.ok(workers[0]!.take('a', limits) instanceof Promise, 'unused for its life: given back, ask');
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
   it('near the limit every request asks: a burst from two workers gets exactly the limit', async () => {
     for (const rps of [10, 40, 200]) {
       const { workers } = cluster({ workers: 2 });
@@ -134,7 +196,7 @@ describe('IpcLimiter', () => {
     }
   });
 
-  it('a lease is not used after the agent\'s limits change, nor after it expires', async () => {
+  it('a lease is not used after the agent\'s limits change, nor after it went back unused', async () => {
     const { workers, sent, clock } = cluster();
     await workers[0]!.take('a', { rps: 100_000, rpm: 6_000_000 });
     assert.ok(workers[0]!.take('a', { rps: 50, rpm: 6_000_000 }) instanceof Promise, 'new limits: ask');
@@ -143,7 +205,8 @@ describe('IpcLimiter', () => {
     assert.ok(settled !== undefined, 'the old lease went back');
     await workers[0]!.take('b', { rps: 100_000, rpm: 6_000_000 });
     clock.advance(LEASE_MS);
-    assert.ok(workers[0]!.take('b', { rps: 100_000, rpm: 6_000_000 }) instanceof Promise, 'expired: ask');
+    await new Promise((resolve) => setTimeout(resolve, LEASE_MS)); // unused for its life: the sweeper gives it back
+    assert.ok(workers[0]!.take('b', { rps: 100_000, rpm: 6_000_000 }) instanceof Promise, 'gone back: ask');
   });
 
   it('a dead worker\'s leased slots stay counted for a whole window', async () => {

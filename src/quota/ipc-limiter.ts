@@ -5,8 +5,9 @@
 // - Far from its limits an agent gets a lease: a few slots this worker then admits with on
 //   its own, synchronously, with no message at all. When half of it is used, more is asked
 //   for in the background, so a busy agent rarely waits for the primary. What a lease used is
-//   reported (each admission's time) with the next message, and unused slots go back when it
-//   expires (LEASE_MS) or the agent's limits change. Why that stays exact: memory-limiter.ts.
+//   reported (each admission's time) with the next message. A lease in use is renewed every
+//   half LEASE_MS; one left unused for LEASE_MS goes back, as does one whose agent's limits
+//   changed. Why that stays exact: memory-limiter.ts.
 // The channel is injected (process.send / worker.send in the CLI), keeping this module pure.
 import type { Clock } from '../core/index.js';
 import { WITHIN, type Limiter, type QuotaLimits, type QuotaVerdict } from './limiter.js';
@@ -43,8 +44,10 @@ export const LEASE_SIZE = 64;
 /** ...doubled while a lease runs out in under half its life, up to this: a busy agent's lease
  *  then lasts several milliseconds, so a primary busy that long does not hold its requests. */
 export const MAX_LEASE_SIZE = 1_024;
-/** A lease's life: unused slots go back this soon, so they block no other worker for long. */
+/** A lease unused for this long goes back, so its slots block no other worker for long; one in
+ *  use is renewed every half of it. */
 export const LEASE_MS = 20;
+const SWEEP_MS = LEASE_MS / 4;
 
 interface Pending {
   readonly resolve: (verdict: QuotaVerdict) => void;
@@ -75,6 +78,7 @@ export class IpcLimiter implements Limiter {
   #settles: LeaseSettlement[] = [];
   #flushScheduled = false;
   #sweeper: NodeJS.Timeout | null = null;
+  #lastSweepAt = 0;
   #nextId = 0;
 
   /** `leaseSize` 0 asks the primary for every request (benchmarks compare the two). */
@@ -89,15 +93,19 @@ export class IpcLimiter implements Limiter {
   take(agentId: string, limits: QuotaLimits): QuotaVerdict | Promise<QuotaVerdict> {
     const lease = this.#leases.get(agentId);
     if (lease !== undefined) {
-      const now = this.#clock.monotonic();
-      if (now < lease.expiresAt && lease.limits.rps === limits.rps && lease.limits.rpm === limits.rpm) {
+      // Used whatever its age: the primary keeps leased slots reserved until this worker
+      // settles them, not until a clock runs out, so this stays exact. A renewal that is late
+      // (a primary busy with an SQLite commit, or not scheduled on a loaded machine) then
+      // keeps no request of a busy agent waiting for it.
+      if (sameLimits(lease.limits, limits)) {
+        const now = this.#clock.monotonic();
         lease.remaining--;
         lease.usedAt.push(now);
         if (lease.remaining === 0) this.#settle(agentId, lease);
-        else if (lease.remaining <= lease.nextSize / 2) this.#topUp(agentId, lease, now);
+        else if (lease.remaining <= lease.nextSize / 2 || now - lease.grantedAt >= LEASE_MS / 2) this.#topUp(agentId, lease, now);
         return WITHIN;
       }
-      this.#settle(agentId, lease); // expired, or the agent's limits changed since
+      this.#settle(agentId, lease); // the agent's limits changed since
     }
     const id = this.#nextId++;
     this.#asks.push([id, agentId, limits.rps, limits.rpm]);
@@ -198,7 +206,7 @@ export class IpcLimiter implements Limiter {
       return this.#scheduleFlush();
     }
     const current = this.#leases.get(agentId);
-    if (current !== undefined && current.limits.rps === limits.rps && current.limits.rpm === limits.rpm) {
+    if (current !== undefined && sameLimits(current.limits, limits)) {
       // A refill: what was used so far is reported now, so no lease's report grows unbounded.
       if (current.usedAt.length > 0) {
         this.#settles.push([agentId, current.usedAt, 0]);
@@ -212,23 +220,37 @@ export class IpcLimiter implements Limiter {
     }
     if (current !== undefined) this.#settle(agentId, current);
     this.#leases.set(agentId, { limits, grantedAt: now, expiresAt: now + LEASE_MS, remaining: slots, usedAt: [], nextSize: this.#leaseSize });
-    this.#sweeper ??= setInterval(() => this.#sweep(), LEASE_MS / 4).unref();
+    if (this.#sweeper === null) {
+      this.#lastSweepAt = now;
+      this.#sweeper = setInterval(() => this.#sweep(), SWEEP_MS).unref();
+    }
   }
 
-  /** Leases in use are renewed before they expire (the request that would find one expired
-   *  need not wait for the primary); idle ones expire and go back, so they block nobody. The
+  /** Leases in use are renewed (take() renews too, so a late timer delays nothing); leases
+   *  unused since their last grant for a whole life go back, so they block nobody. The
    *  primary renews only far from the limit: near it, leases run out and every request asks. */
   #sweep(): void {
     const now = this.#clock.monotonic();
+    // A sweep that runs late follows a stalled event loop (GC, a burst of work, no CPU): the
+    // requests that arrived meanwhile are not read yet (timers run before I/O), so a lease
+    // looking idle now may be about to be busy. The next sweep on time decides, or, on a loop
+    // late every time, the first after a few lives.
+    const late = now - this.#lastSweepAt > 2 * SWEEP_MS;
+    this.#lastSweepAt = now;
     for (const [agentId, lease] of this.#leases) {
-      if (now >= lease.expiresAt) this.#settle(agentId, lease);
-      else if (now - lease.grantedAt >= LEASE_MS / 2 && lease.usedAt.length > 0) this.#topUp(agentId, lease, now);
+      if (lease.usedAt.length === 0) {
+        if (now >= lease.expiresAt && (!late || now >= lease.expiresAt + 3 * LEASE_MS)) this.#settle(agentId, lease);
+      } else if (now - lease.grantedAt >= LEASE_MS / 2) this.#topUp(agentId, lease, now);
     }
     if (this.#leases.size === 0 && this.#sweeper !== null) {
       clearInterval(this.#sweeper);
       this.#sweeper = null;
     }
   }
+}
+
+function sameLimits(a: QuotaLimits, b: QuotaLimits): boolean {
+  return a.rps === b.rps && a.rpm === b.rpm;
 }
 
 function isReply(message: unknown): message is QuotaReplyMessage {
