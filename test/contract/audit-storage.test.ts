@@ -3,7 +3,7 @@
 // stored prune record, and the move of a schema-1 audit table into the partitioned one.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -40,6 +40,23 @@ describe('sqlite audit storage', () => {
     made.exec('CREATE TABLE before_clawgress (x INTEGER)');
     made.close();
     assert.equal(await storeOneEvent(older, 'p2'), 4096);
+  });
+
+  it('copies the WAL into the database file on a thread of its own, not in the committing write', async () => {
+    const path = join(tempDir, 'checkpointer.sqlite');
+    const store = openSqliteStore({ path });
+    // Far below the 1,000 WAL pages at which the committing connection would checkpoint.
+    await store.audit.append(Array.from({ length: 200 }, (_, i) => auditEvent(`cp${i}`)));
+    const sizeAfterCommit = statSync(path).size;
+    let size = sizeAfterCommit;
+    for (let waited = 0; size === sizeAfterCommit && waited < 5_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      size = statSync(path).size;
+    }
+    assert.ok(size > sizeAfterCommit, `the database file grew from ${sizeAfterCommit} bytes without another write`);
+    const page = await store.audit.query({ limit: 500 });
+    assert.equal(page.items.length, 200);
+    await store.close();
   });
 
   it('refuses to update or delete audit events and checkpoints, whatever the client', async () => {

@@ -3,6 +3,7 @@ import type { Store } from '../types.js';
 import { sqliteAgentRepository, sqliteApiKeyRepository } from './agents.js';
 import { sqliteAuditRepository } from './audit.js';
 import { sqliteBundleRepository } from './bundles.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { sqliteIssuerRepository } from './issuers.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
@@ -28,13 +29,18 @@ export interface SqliteStoreOptions {
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   const db = new Database(options.path, options.readonly ? { readonly: true, fileMustExist: true } : {});
   let writer = db;
+  let checkpointer: Checkpointer | null = null;
   try {
     if (!options.readonly) {
       prepare(db, options.busyTimeoutMs ?? 5000);
       migrate(db, MIGRATIONS, new Date().toISOString());
-      if (options.path !== ':memory:') writer = prepare(new Database(options.path), options.auditBusyTimeoutMs ?? 0);
+      if (options.path !== ':memory:') {
+        writer = prepare(new Database(options.path), options.auditBusyTimeoutMs ?? 0);
+        checkpointer = startCheckpointer(options.path);
+      }
     }
   } catch (error) {
+    if (writer !== db) writer.close();
     db.close();
     throw error;
   }
@@ -47,6 +53,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     bundles: sqliteBundleRepository(db),
     audit: sqliteAuditRepository(db, writer),
     close: async () => {
+      await checkpointer?.close();
       if (writer.open) writer.close();
       if (db.open) db.close();
     },
