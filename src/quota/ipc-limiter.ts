@@ -55,8 +55,8 @@ interface Pending {
 
 interface Lease {
   readonly limits: QuotaLimits;
+  /** Its last grant: a lease unused since then goes back LEASE_MS later. */
   grantedAt: number;
-  expiresAt: number;
   remaining: number;
   usedAt: number[];
   /** Slots the next refill asks for. */
@@ -215,11 +215,10 @@ export class IpcLimiter implements Limiter {
       current.usedAt = [];
       current.remaining += slots;
       current.grantedAt = now;
-      current.expiresAt = now + LEASE_MS;
       return;
     }
     if (current !== undefined) this.#settle(agentId, current);
-    this.#leases.set(agentId, { limits, grantedAt: now, expiresAt: now + LEASE_MS, remaining: slots, usedAt: [], nextSize: this.#leaseSize });
+    this.#leases.set(agentId, { limits, grantedAt: now, remaining: slots, usedAt: [], nextSize: this.#leaseSize });
     if (this.#sweeper === null) {
       this.#lastSweepAt = now;
       this.#sweeper = setInterval(() => this.#sweep(), SWEEP_MS).unref();
@@ -238,9 +237,10 @@ export class IpcLimiter implements Limiter {
     const late = now - this.#lastSweepAt > 2 * SWEEP_MS;
     this.#lastSweepAt = now;
     for (const [agentId, lease] of this.#leases) {
+      const age = now - lease.grantedAt;
       if (lease.usedAt.length === 0) {
-        if (now >= lease.expiresAt && (!late || now >= lease.expiresAt + 3 * LEASE_MS)) this.#settle(agentId, lease);
-      } else if (now - lease.grantedAt >= LEASE_MS / 2) this.#topUp(agentId, lease, now);
+        if (age >= LEASE_MS && (!late || age >= 4 * LEASE_MS)) this.#settle(agentId, lease);
+      } else if (age >= LEASE_MS / 2) this.#topUp(agentId, lease, now);
     }
     if (this.#leases.size === 0 && this.#sweeper !== null) {
       clearInterval(this.#sweeper);
