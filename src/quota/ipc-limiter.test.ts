@@ -6,32 +6,40 @@ import { LeaseBroker } from './lease-broker.js';
 import { MemoryLimiter } from './memory-limiter.js';
 
 /** Workers wired to one broker (the primary) through in-memory channels. `answer: false`
- *  drops every question; `hold: true` keeps messages until `deliver()`. */
-function cluster(options: { workers?: number; answer?: boolean; clock?: ManualClock; leaseSize?: number } = {}) {
+ *  drops every question; after `hold(true)` messages wait until `deliver()` answers them. */
+function cluster(options: { workers?: number; answer?: boolean; clock?: ManualClock; leaseSize?: number; timeoutMs?: number } = {}) {
   const clock = options.clock ?? new ManualClock();
   const memory = new MemoryLimiter({ clock });
   const broker = new LeaseBroker({ limiter: memory, now: () => clock.monotonic() });
   const sent: QuotaRequestMessage[][] = [];
+  const listeners: ((message: unknown) => void)[] = [];
+  let holding = false;
+  const held: (readonly [number, QuotaRequestMessage])[] = [];
   const workers = Array.from({ length: options.workers ?? 1 }, (_, index) => {
-    let listener: (message: unknown) => void = () => undefined;
     sent[index] = [];
+    listeners[index] = () => undefined;
     const limiter = new IpcLimiter({
       clock,
-      timeoutMs: 50,
+      timeoutMs: options.timeoutMs ?? 50,
       ...(options.leaseSize !== undefined ? { leaseSize: options.leaseSize } : {}),
       channel: {
         send: (message) => {
           sent[index]?.push(message);
           if (options.answer === false) return;
+          if (holding) return void held.push([index, message]);
           const reply = broker.answer(index, message);
-          queueMicrotask(() => listener(reply));
+          queueMicrotask(() => listeners[index]?.(reply));
         },
-        onMessage: (l) => (listener = l),
+        onMessage: (l) => (listeners[index] = l),
       },
     });
     return limiter;
   });
-  return { clock, memory, broker, workers, sent };
+  /** The held messages, answered in the order they were sent (synchronously). */
+  const deliver = (): void => {
+    for (const [index, message] of held.splice(0)) listeners[index]?.(broker.answer(index, message));
+  };
+  return { clock, memory, broker, workers, sent, held, hold: (on: boolean) => void (holding = on), deliver };
 }
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -95,50 +103,29 @@ describe('IpcLimiter', () => {
   });
 
   it("a message's timeout does not drop a later lease request for the same agent", async () => {
-    const clock = new ManualClock();
-    const broker = new LeaseBroker({ limiter: new MemoryLimiter({ clock }), now: () => clock.monotonic() });
-    const held: QuotaRequestMessage[] = [];
-    let hold = false;
-    let listener: (message: unknown) => void = () => undefined;
-    const limiter = new IpcLimiter({
-      clock,
-      timeoutMs: 100,
-      channel: {
-        send: (message) => (hold ? held.push(message) : queueMicrotask(() => listener(broker.answer(0, message)))),
-        onMessage: (l) => (listener = l),
-      },
-    });
+    const { workers, clock, hold, deliver } = cluster({ timeoutMs: 100 });
+    const limiter = workers[0]!;
     const limits = { rps: 100_000, rpm: 6_000_000 };
     await limiter.take('a', limits); // message 1: answered at once, with a lease; its timer ends at 100 ms
     await new Promise((resolve) => setTimeout(resolve, 50));
-    clock.advance(LEASE_MS); // the lease expires: the next take asks again (message 2, held; its timer ends at ~150 ms)
-    hold = true;
-    const asked = limiter.take('a', limits);
+    clock.advance(LEASE_MS);
+    await new Promise((resolve) => setTimeout(resolve, LEASE_MS)); // unused for its life: the sweeper gives it back
+    hold(true);
+    const asked = limiter.take('a', limits); // message 2, held; its timer ends at ~170 ms
+    assert.ok(asked instanceof Promise, 'no lease: asks');
     await turn();
-    await new Promise((resolve) => setTimeout(resolve, 70)); // ~120 ms: message 1's timer has fired, message 2's not
-    for (const message of held) listener(broker.answer(0, message));
+    await new Promise((resolve) => setTimeout(resolve, 70)); // ~140 ms: message 1's timer has fired, message 2's not
+    deliver();
     assert.equal((await asked).kind, 'within');
     assert.equal(limiter.take('a', limits) instanceof Promise, false, 'the late-answered lease is in use, not handed back');
   });
 
   it('a lease in use stays usable while its renewal is late, and goes back once unused for its life', async () => {
-    const clock = new ManualClock();
-    const memory = new MemoryLimiter({ clock });
-    const broker = new LeaseBroker({ limiter: memory, now: () => clock.monotonic() });
-    const held: QuotaRequestMessage[] = [];
-    let hold = false;
-    let listener: (message: unknown) => void = () => undefined;
-    const limiter = new IpcLimiter({
-      clock,
-      timeoutMs: 60,
-      channel: {
-        send: (message) => (hold ? held.push(message) : queueMicrotask(() => listener(broker.answer(0, message)))),
-        onMessage: (l) => (listener = l),
-      },
-    });
+    const { workers, clock, memory, held, hold, deliver } = cluster({ timeoutMs: 60 });
+    const limiter = workers[0]!;
     const limits = { rps: 100_000, rpm: 6_000_000 };
     await limiter.take('a', limits);
-    hold = true; // the primary is busy from here on
+    hold(true); // the primary is busy from here on
     clock.advance(LEASE_MS / 2);
     assert.equal(limiter.take('a', limits) instanceof Promise, false);
     await turn();
@@ -149,8 +136,8 @@ describe('IpcLimiter', () => {
     assert.equal(limiter.take('a', limits) instanceof Promise, false, 'still in use: asks for a renewal again');
     await turn();
     assert.equal(held.length, 2);
-    hold = false;
-    for (const message of held.splice(0)) listener(broker.answer(0, message)); // one renews it, the other's grant goes back
+    hold(false);
+    deliver(); // one renews it, the other's grant goes back
     await turn();
     clock.advance(LEASE_MS);
     await new Promise((resolve) => setTimeout(resolve, LEASE_MS)); // unused for its whole life: the sweeper gives it back
