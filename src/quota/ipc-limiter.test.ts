@@ -1,4 +1,5 @@
 import { describe, it, mock } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../core/index.js';
 import { IpcLimiter, LEASE_MS, LEASE_SIZE, type QuotaRequestMessage } from './ipc-limiter.js';
@@ -43,6 +44,13 @@ function cluster(options: { workers?: number; answer?: boolean; clock?: ManualCl
 }
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A whole lease life passes with no request: the sweeper (real timers, unlike the manual
+ *  clock) gives back every lease unused since its last grant. */
+async function outliveIdleLeases(clock: ManualClock): Promise<void> {
+  clock.advance(LEASE_MS);
+  await sleep(LEASE_MS);
+}
 
 describe('IpcLimiter', () => {
   it('sends the questions of one event-loop turn in one message and routes each answer to its caller', async () => {
@@ -93,10 +101,9 @@ describe('IpcLimiter', () => {
     for (let step = 0; step < 10; step++) {
       clock.advance(LEASE_MS / 2);
       assert.equal(workers[0]!.take('a', limits) instanceof Promise, false, `step ${step}: still leased`);
-      await new Promise((resolve) => setTimeout(resolve, LEASE_MS)); // the sweeper renews it
+      await sleep(LEASE_MS); // the sweeper renews it
     }
-    clock.advance(LEASE_MS);
-    await new Promise((resolve) => setTimeout(resolve, LEASE_MS)); // idle: expired and settled
+    await outliveIdleLeases(clock);
     let free = 0;
     while (memory.take('a', limits).kind === 'within' && free < 100_000) free++;
     assert.equal(free, 100_000 - 11, 'only the 11 admissions stay counted');
@@ -107,14 +114,13 @@ describe('IpcLimiter', () => {
     const limiter = workers[0]!;
     const limits = { rps: 100_000, rpm: 6_000_000 };
     await limiter.take('a', limits); // message 1: answered at once, with a lease; its timer ends at 100 ms
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    clock.advance(LEASE_MS);
-    await new Promise((resolve) => setTimeout(resolve, LEASE_MS)); // unused for its life: the sweeper gives it back
+    await sleep(50);
+    await outliveIdleLeases(clock);
     hold(true);
     const asked = limiter.take('a', limits); // message 2, held; its timer ends at ~170 ms
     assert.ok(asked instanceof Promise, 'no lease: asks');
     await turn();
-    await new Promise((resolve) => setTimeout(resolve, 70)); // ~140 ms: message 1's timer has fired, message 2's not
+    await sleep(70); // ~140 ms: message 1's timer has fired, message 2's not
     deliver();
     assert.equal((await asked).kind, 'within');
     assert.equal(limiter.take('a', limits) instanceof Promise, false, 'the late-answered lease is in use, not handed back');
@@ -132,15 +138,14 @@ describe('IpcLimiter', () => {
     assert.equal(held.length, 1, 'half its life gone: a renewal was asked for');
     clock.advance(2 * LEASE_MS);
     assert.equal(limiter.take('a', limits) instanceof Promise, false, 'past its life, renewal unanswered: still usable, its slots are still reserved');
-    await new Promise((resolve) => setTimeout(resolve, 80)); // the renewal's message times out
+    await sleep(80); // the renewal's message times out
     assert.equal(limiter.take('a', limits) instanceof Promise, false, 'still in use: asks for a renewal again');
     await turn();
     assert.equal(held.length, 2);
     hold(false);
     deliver(); // one renews it, the other's grant goes back
     await turn();
-    clock.advance(LEASE_MS);
-    await new Promise((resolve) => setTimeout(resolve, LEASE_MS)); // unused for its whole life: the sweeper gives it back
+    await outliveIdleLeases(clock);
     assert.ok(limiter.take('a', limits) instanceof Promise, 'gone back: the next request asks');
     await turn();
     await limiter.close();
@@ -191,8 +196,7 @@ describe('IpcLimiter', () => {
     const settled = sent[0]?.find((m) => m.settles.length > 0);
     assert.ok(settled !== undefined, 'the old lease went back');
     await workers[0]!.take('b', { rps: 100_000, rpm: 6_000_000 });
-    clock.advance(LEASE_MS);
-    await new Promise((resolve) => setTimeout(resolve, LEASE_MS)); // unused for its life: the sweeper gives it back
+    await outliveIdleLeases(clock);
     assert.ok(workers[0]!.take('b', { rps: 100_000, rpm: 6_000_000 }) instanceof Promise, 'gone back: ask');
   });
 
