@@ -83,7 +83,8 @@ function renderReport(machine: Machine, env: Environment, options: BenchOptions,
     origin: `${env.originKind} (1 worker, /${options.body})`,
     workers: options.workers === null ? 'its default workers (one per core)' : `--workers ${options.workers}`,
     auditTo: `${options.auditOut ?? 'a file'} and the SQLite store`,
-    bundle: `${BUNDLE_SHAPE.agents} agents, ${BUNDLE_SHAPE.policies} policies, a quota per agent, seed ${options.seed}`,
+    bundle: `${BUNDLE_SHAPE.agents} agents, ${BUNDLE_SHAPE.policies} policies, a quota per agent, seed ${options.seed}` +
+      (env.manyAgentsAuthFile === null ? '' : `; ${options.manyAgents} more agents in 20 teams, a policy per team, for the many-agents level`),
   });
   const parts = outcome.rows.length === 0 ? [header] : [header, '', markdownTable(outcome.rows), '', TABLE_NOTES];
   const notes = notesOf(outcome.rows);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The whole test suite: build, typecheck, lint, then every *.test.ts under src/ and test/
-// with node:test (TypeScript loaded through tsx). Node 20's --test takes no globs, so the
+// The whole test suite: build, typecheck, lint, then every *.test.ts under src/, test/ and
+// bench/ (the benchmark's own pure parts; the benchmark itself never runs here) with node:test (TypeScript loaded through tsx). Node 20's --test takes no globs, so the
 // files are listed here. Pass file paths to run only those.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -27,6 +27,6 @@ if (only.length === 0) {
   run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   run('npx', ['eslint', '.']);
 }
-const files = only.length > 0 ? only : [...findTests('src'), ...findTests('test')].sort();
+const files = only.length > 0 ? only : [...findTests('src'), ...findTests('test'), ...findTests('bench')].sort();
 // Integration tests start real processes and bind ports: two files at a time fits 2 cores.
 run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files]);

@@ -86,6 +86,44 @@ export function benchPolicy(originPort: number): GeneratedPolicy {
   };
 }
 
+/** The many-agents level's senders: agents of their own, apart from the generated bundle. */
+export interface LoadAgents {
+  readonly agents: readonly GeneratedAgent[];
+  readonly quotas: readonly GeneratedQuota[];
+  /** One per team, each allowing its team the origin, as a team's policy would. */
+  readonly policies: readonly GeneratedPolicy[];
+}
+
+const LOAD_TEAMS = 20;
+// Far above what one agent sends in that level (~c=50 throughput / agents: 60 req/s at 200
+// agents), so no request is refused; but low enough that, unlike the bench agent's, each
+// worker's lease of an agent's slots is small and runs dry between that agent's requests.
+const LOAD_QUOTA = { rps_limit: 1_000, rpm_limit: 60_000, mode: 'hard_stop' } as const;
+
+/**
+ * `count` API-key agents spread over up to 20 teams, each with a quota, and a policy per team
+ * allowing GET to the origin: audit events then differ in agent, team and policy as a real
+ * fleet's do, and every agent's own quota state is checked.
+ */
+export function loadAgents(count: number, originPort: number): LoadAgents {
+  const teams = Array.from({ length: Math.min(LOAD_TEAMS, count) }, (_, i) => `bench-load-team-${pad(i, 2)}`);
+  const agents = Array.from({ length: count }, (_, i): GeneratedAgent => ({
+    agent_id: `bench-load-${pad(i, 4)}`,
+    team_id: teams[i % teams.length] as string,
+    project_id: 'bench-load',
+    environment: 'prod',
+    auth_type: 'api_key',
+  }));
+  const policies = teams.map((team): GeneratedPolicy => ({
+    policy_id: `${team}-origin`,
+    action: 'allow',
+    priority: benchPolicy(originPort).priority,
+    match: { teams: [team], domains: ['127.0.0.1'], methods: ['GET'], ports: [originPort], path_prefixes: ['/1k', '/100k'] },
+    description: `the benchmark origin for ${team}`,
+  }));
+  return { agents, quotas: agents.map((agent) => ({ agent_id: agent.agent_id, ...LOAD_QUOTA })), policies };
+}
+
 interface Pools {
   readonly teams: readonly string[];
   readonly projects: readonly string[];

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdminClient, forEachLimited } from './admin-client.js';
-import { BENCH_AGENT, benchPolicy, type GeneratedBundle } from './bundle-generator.js';
+import { BENCH_AGENT, benchPolicy, type GeneratedBundle, type LoadAgents } from './bundle-generator.js';
 import { withRaisedFdLimit } from './fd-limit.js';
 import { type ProcessGroup, waitForPort, type Started } from './processes.js';
 
@@ -77,24 +77,35 @@ export async function startClawgress(options: ClawgressOptions): Promise<Clawgre
   return { started, admin: new AdminClient(`http://127.0.0.1:${options.adminPort}`, token) };
 }
 
+export interface BenchKeys {
+  /** The bench agent's API key. */
+  readonly bench: string;
+  /** The load agents' keys, in their order. */
+  readonly load: readonly string[];
+}
+
 /**
  * Creates every agent (each creation publishes the registry, as in production), a quota for
- * every agent, every policy plus the one that lets the bench agent reach the origin, then
- * publishes. Resolves with the bench agent's API key, which is never printed.
+ * every agent, every policy plus the ones that let the bench agent and the load agents reach
+ * the origin, then publishes. Resolves with the API keys, which are never printed.
  */
-export async function setUpBundle(admin: AdminClient, bundle: GeneratedBundle, originPort: number): Promise<string> {
-  let benchKey: string | null = null;
-  await forEachLimited(bundle.agents, ADMIN_CONCURRENCY, async (agent) => {
+export async function setUpBundle(admin: AdminClient, bundle: GeneratedBundle, load: LoadAgents, originPort: number): Promise<BenchKeys> {
+  const keys = new Map<string, string>();
+  await forEachLimited([...bundle.agents, ...load.agents], ADMIN_CONCURRENCY, async (agent) => {
     const created = await admin.request<{ api_key?: string }>('POST', '/agents', agent);
-    if (agent.agent_id === BENCH_AGENT.agent_id) benchKey = created.api_key ?? null;
+    if (created.api_key !== undefined) keys.set(agent.agent_id, created.api_key);
   });
-  await forEachLimited(bundle.quotas, ADMIN_CONCURRENCY, async ({ agent_id: agentId, ...limits }) => {
+  await forEachLimited([...bundle.quotas, ...load.quotas], ADMIN_CONCURRENCY, async ({ agent_id: agentId, ...limits }) => {
     await admin.request('PUT', `/quotas/${agentId}`, limits);
   });
-  await forEachLimited([...bundle.policies, benchPolicy(originPort)], ADMIN_CONCURRENCY, async (policy) => {
+  await forEachLimited([...bundle.policies, benchPolicy(originPort), ...load.policies], ADMIN_CONCURRENCY, async (policy) => {
     await admin.request('POST', '/policies', policy);
   });
   await admin.request('POST', '/policies/publish', {});
-  if (benchKey === null) throw new Error(`admin api: creating \`${BENCH_AGENT.agent_id}\` returned no api_key`);
-  return benchKey;
+  const keyOf = (agentId: string): string => {
+    const key = keys.get(agentId);
+    if (key === undefined) throw new Error(`admin api: creating \`${agentId}\` returned no api_key`);
+    return key;
+  };
+  return { bench: keyOf(BENCH_AGENT.agent_id), load: load.agents.map((agent) => keyOf(agent.agent_id)) };
 }

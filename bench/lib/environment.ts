@@ -1,9 +1,9 @@
 // Everything a run measures against, started in order: the origin, squid (optional) and
 // clawgress serve with the generated bundle; then every target is probed.
 
-import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateBundle, BENCH_AGENT } from './bundle-generator.js';
+import { generateBundle, loadAgents, BENCH_AGENT } from './bundle-generator.js';
 import { setUpBundle, startClawgress } from './clawgress.js';
 import type { BenchOptions } from './options.js';
 import { startOrigin } from './origin.js';
@@ -19,6 +19,8 @@ export interface Environment {
   readonly originPort: number;
   readonly originKind: string;
   readonly auditFile: string;
+  /** Proxy-Authorization values of the load agents, one per line (many-agents level); null: no such level. */
+  readonly manyAgentsAuthFile: string | null;
 }
 
 export interface EnvironmentSetup {
@@ -50,7 +52,8 @@ export async function setUpEnvironment(setup: EnvironmentSetup): Promise<Environ
   const origin = await startOrigin({ group, tmpDir, port: originPort, fdLimit });
   log(`origin: ${origin.kind} on 127.0.0.1:${originPort}`);
   const targets: Target[] = [{ name: 'direct', port: originPort, proxyAuthorization: null, rootPid: null }];
-  targets.push(await setUpClawgress(setup, originPort));
+  const clawgress = await setUpClawgress(setup, originPort);
+  targets.push(clawgress.target);
   if (squidWanted(options)) {
     const port = await pickFreePort();
     const squid = await startSquid({ group, tmpDir, port, fdLimit });
@@ -59,14 +62,14 @@ export async function setUpEnvironment(setup: EnvironmentSetup): Promise<Environ
   }
   for (const target of targets) await probe(target, requestLineFor(target, originPort, options.body));
   log(`probed: ${targets.map((target) => target.name).join(', ')} answer 200`);
-  return { targets, originPort, originKind: origin.kind, auditFile: auditFileOf(options, outDir) };
+  return { targets, originPort, originKind: origin.kind, auditFile: auditFileOf(options, outDir), manyAgentsAuthFile: clawgress.manyAgentsAuthFile };
 }
 
 function auditFileOf(options: BenchOptions, outDir: string): string {
   return options.auditOut ?? join(outDir, 'audit.jsonl');
 }
 
-async function setUpClawgress(setup: EnvironmentSetup, originPort: number): Promise<Target> {
+async function setUpClawgress(setup: EnvironmentSetup, originPort: number): Promise<{ target: Target; manyAgentsAuthFile: string | null }> {
   const { options, group, tmpDir, outDir, log } = setup;
   const dataDir = join(tmpDir, 'data');
   mkdirSync(dataDir);
@@ -75,13 +78,22 @@ async function setUpClawgress(setup: EnvironmentSetup, originPort: number): Prom
     group, dataDir, gatewayPort, adminPort: await pickFreePort(), workers: options.workers,
     auditFile: auditFileOf(options, outDir), logFile: join(outDir, 'serve.log'),
   });
-  log(`clawgress serve on 127.0.0.1:${gatewayPort}; creating ${BUNDLE_SHAPE.agents} agents, quotas, ${BUNDLE_SHAPE.policies} policies`);
+  const load = loadAgents(options.manyAgents, originPort);
+  log(`clawgress serve on 127.0.0.1:${gatewayPort}; creating ${BUNDLE_SHAPE.agents} + ${load.agents.length} agents, quotas, ${BUNDLE_SHAPE.policies} + ${load.policies.length} policies`);
   const started = Date.now();
   const bundle = generateBundle({ seed: options.seed, ...BUNDLE_SHAPE });
-  const key = await setUpBundle(clawgress.admin, bundle, originPort);
+  const keys = await setUpBundle(clawgress.admin, bundle, load, originPort);
   log(`bundle published in ${Math.round((Date.now() - started) / 1000)} s`);
-  return {
+  let manyAgentsAuthFile: string | null = null;
+  if (load.agents.length > 0) {
+    // Credentials: in the run's temp dir (removed at exit), readable by this user only.
+    manyAgentsAuthFile = join(tmpDir, 'load-agents-auth.txt');
+    const lines = load.agents.map((agent, i) => `${basicAuthorization(agent.agent_id, keys.load[i] as string)}\n`);
+    writeFileSync(manyAgentsAuthFile, lines.join(''), { mode: 0o600 });
+  }
+  const target: Target = {
     name: 'clawgress', port: gatewayPort,
-    proxyAuthorization: basicAuthorization(BENCH_AGENT.agent_id, key), rootPid: clawgress.started.pid,
+    proxyAuthorization: basicAuthorization(BENCH_AGENT.agent_id, keys.bench), rootPid: clawgress.started.pid,
   };
+  return { target, manyAgentsAuthFile };
 }

@@ -8,6 +8,12 @@ test('options: defaults, levels, and one clear line per mistake', () => {
   assert.deepEqual(parsed.options.conns, [1, 50, 500, 2000]);
   assert.equal(parsed.options.rate, 2000);
   assert.equal(parsed.options.squid, null);
+  assert.deepEqual([parsed.options.manyAgents, parsed.options.manyAgentsConns], [200, 50]);
+  const none = parseOptions(['--many-agents', '0']);
+  assert.ok(none.ok && none.options !== null);
+  assert.equal(none.options.manyAgents, 0);
+  assert.deepEqual(parseOptions(['--many-agents', 'all']), { ok: false, error: '--many-agents: `all` is not an integer >= 0' });
+  assert.deepEqual(parseOptions(['--many-agents-conns', '0']), { ok: false, error: '--many-agents-conns: `0` is not an integer >= 1' });
   const custom = parseOptions(['--conns', '1,50', '--duration', '3s', '--no-squid', '--workers', '2', '--soak', '5m']);
   assert.ok(custom.ok && custom.options !== null);
   assert.deepEqual([custom.options.conns, custom.options.durationS, custom.options.squid, custom.options.workers, custom.options.soakS], [[1, 50], 3, false, 2, 300]);

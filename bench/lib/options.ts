@@ -10,6 +10,9 @@ export const USAGE = `npm run bench -- [options]
   --warmup 2s             unmeasured wrk run per target before the first level (0: none)
   --rate 2000             open-loop total rate in req/s (0: no open-loop run)
   --open-conns 2000       connections the open-loop run spreads that rate over
+  --many-agents 200       then one more closed-loop level where each request comes from the next of
+                          this many agents, each with its own key, team policy and quota (0: none)
+  --many-agents-conns 50  connections of that level
   --squid | --no-squid    include squid (default: when it is installed)
   --workers N             passed to clawgress serve (default: serve's own, one per core)
   --body 1k               response size: 1k or 100k
@@ -32,6 +35,9 @@ export interface BenchOptions {
   readonly warmupS: number;
   readonly rate: number;
   readonly openConns: number;
+  /** Agents the many-agents level spreads its requests over; 0: no such level. */
+  readonly manyAgents: number;
+  readonly manyAgentsConns: number;
   readonly squid: boolean | null; // null: when installed
   readonly workers: number | null;
   readonly body: '1k' | '100k';
@@ -75,6 +81,8 @@ const SPEC = {
   warmup: { type: 'string', default: '2s' },
   rate: { type: 'string', default: '2000' },
   'open-conns': { type: 'string', default: '2000' },
+  'many-agents': { type: 'string', default: '200' },
+  'many-agents-conns': { type: 'string', default: '50' },
   squid: { type: 'boolean' },
   'no-squid': { type: 'boolean' },
   workers: { type: 'string' },
@@ -101,6 +109,8 @@ function build(values: ReturnType<typeof parseArgs<{ options: typeof SPEC }>>['v
     warmupS: seconds('warmup', values.warmup, true),
     rate: integer('rate', values.rate, 0),
     openConns: integer('open-conns', values['open-conns'], 1),
+    manyAgents: integer('many-agents', values['many-agents'], 0),
+    manyAgentsConns: integer('many-agents-conns', values['many-agents-conns'], 1),
     squid: values.squid ? true : values['no-squid'] ? false : null,
     workers: values.workers === undefined ? null : integer('workers', values.workers, 1),
     body: values.body,

@@ -1,6 +1,7 @@
 // The order of runs: warm-up, then every closed-loop level with the targets interleaved
 // (direct, clawgress, squid at c=1, then all of them at c=50, ...), so a noisy stretch of
-// machine time hits every target; then the open-loop round at the nominal rate.
+// machine time hits every target; then the many-agents level (c=50 again, each request from
+// the next of 200 agents); then the open-loop round at the nominal rate.
 
 import type { Environment } from './environment.js';
 import { measure } from './measure.js';
@@ -36,7 +37,18 @@ async function closedLoopRow(context: PlanContext, target: Target, conns: number
   const { env, options } = context;
   const line = requestLineFor(target, env.originPort, options.body);
   const measured = await measure(target, () => runWrk({ target, line, conns, durationS: options.durationS, timeoutS: options.timeoutS }));
-  return rowFromWrk({ target: target.name, body: options.body, conns }, measured);
+  return rowFromWrk({ target: target.name, body: options.body, conns, agents: null }, measured);
+}
+
+/** Each request from the next load agent (proxies; squid ignores the credentials); direct
+ *  gets the plain request, as the level's baseline. */
+async function manyAgentsRow(context: PlanContext, target: Target, authFile: string): Promise<Row> {
+  const { env, options } = context;
+  const line = requestLineFor(target, env.originPort, options.body);
+  const conns = options.manyAgentsConns;
+  const run = { target, line, conns, durationS: options.durationS, timeoutS: options.timeoutS, ...(target.name === 'direct' ? {} : { authFile }) };
+  const measured = await measure(target, () => runWrk(run));
+  return rowFromWrk({ target: target.name, body: options.body, conns, agents: options.manyAgents }, measured);
 }
 
 async function openLoopRow(context: PlanContext, target: Target): Promise<Row> {
@@ -47,7 +59,7 @@ async function openLoopRow(context: PlanContext, target: Target): Promise<Row> {
     durationS: options.durationS, warmupS: options.warmupS, timeoutS: options.timeoutS,
   };
   const measured = await measure(target, (window) => runOpenLoop(run, window));
-  return rowFromOpenLoop({ target: target.name, body: options.body, conns: options.openConns, rate: options.rate }, measured);
+  return rowFromOpenLoop({ target: target.name, body: options.body, conns: options.openConns, agents: null, rate: options.rate }, measured);
 }
 
 function describe(row: Row): string {
@@ -58,7 +70,8 @@ function describe(row: Row): string {
 export async function runPlan(context: PlanContext): Promise<Row[]> {
   const { env, options, log, onRow } = context;
   const rows: Row[] = [];
-  const total = (options.conns.length + (options.rate > 0 ? 1 : 0)) * env.targets.length;
+  const manyAgentsAuthFile = options.manyAgents > 0 ? env.manyAgentsAuthFile : null;
+  const total = (options.conns.length + (manyAgentsAuthFile === null ? 0 : 1) + (options.rate > 0 ? 1 : 0)) * env.targets.length;
   const record = async (label: string, target: Target, measureRow: () => Promise<Row>): Promise<void> => {
     log(`[${rows.length + 1}/${total}] ${target.name} ${label} ${options.durationS} s`);
     const row = await measureRow();
@@ -69,6 +82,12 @@ export async function runPlan(context: PlanContext): Promise<Row[]> {
   };
   for (const conns of options.conns) {
     for (const target of env.targets) await record(`closed c=${conns}`, target, () => closedLoopRow(context, target, conns));
+  }
+  if (manyAgentsAuthFile !== null) {
+    for (const target of env.targets) {
+      const label = `closed c=${options.manyAgentsConns}, ${options.manyAgents} agents`;
+      await record(label, target, () => manyAgentsRow(context, target, manyAgentsAuthFile));
+    }
   }
   if (options.rate > 0) {
     for (const target of env.targets) {

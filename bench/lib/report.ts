@@ -24,7 +24,8 @@ export function formatMs(value: number | null): string {
 const formatNumber = (value: number | null, digits = 0): string => (value === null ? '-' : value.toFixed(digits));
 
 function loadOf(row: Row): string {
-  return row.mode === 'closed' ? `closed c=${row.conns}` : `open ${row.conns} conns @ ${row.rate}/s`;
+  const load = row.mode === 'closed' ? `closed c=${row.conns}` : `open ${row.conns} conns @ ${row.rate}/s`;
+  return row.agents === null ? load : `${load}, ${row.agents} agents`;
 }
 
 const COLUMNS = ['load', 'target', 'req/s', 'p50', 'p90', 'p99', 'max', 'errors', '+p50', '+p99', 'cpu%', 'cpu µs/req', 'peak RSS MiB', 'peak PSS MiB', 'gen cpu%'];

@@ -12,6 +12,9 @@ export interface Row {
   readonly target: TargetName;
   readonly body: string;
   readonly conns: number;
+  /** The many-agents level: requests spread over this many agents (direct: the level's baseline);
+   *  null: every request from the one bench agent. */
+  readonly agents: number | null;
   /** Offered load in req/s (open loop); null for closed loop. */
   readonly rate: number | null;
   readonly duration_s: number;
@@ -50,6 +53,7 @@ export interface RunContext {
   readonly target: TargetName;
   readonly body: string;
   readonly conns: number;
+  readonly agents: number | null;
 }
 
 const round = (value: number, places = 3): number => Math.round(value * 10 ** places) / 10 ** places;
@@ -105,9 +109,9 @@ export function rowFromOpenLoop(context: RunContext & { rate: number }, measured
   };
 }
 
-/** Added latency: through the proxy minus direct, same mode, body, connections and rate, same run. */
+/** Added latency: through the proxy minus direct, same mode, body, connections, agents and rate, same run. */
 export function addAddedLatency(rows: Row[]): void {
-  const key = (row: Row): string => `${row.mode}|${row.body}|${row.conns}|${row.rate}`;
+  const key = (row: Row): string => `${row.mode}|${row.body}|${row.conns}|${row.agents}|${row.rate}`;
   const direct = new Map(rows.filter((row) => row.target === 'direct').map((row) => [key(row), row]));
   for (const row of rows) {
     const baseline = direct.get(key(row));

@@ -81,7 +81,7 @@ export async function runSoak(settings: SoakSettings): Promise<SoakResult> {
   );
   const samples = sampler.stop();
   return {
-    row: rowFromWrk({ target: target.name, body: settings.body, conns }, measured),
+    row: rowFromWrk({ target: target.name, body: settings.body, conns, agents: null }, measured),
     rss: summarizeSoak(samples, settings.durationS),
     samples,
   };

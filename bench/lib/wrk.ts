@@ -8,6 +8,7 @@ import { formatSeconds } from './duration.js';
 import { toolEnv } from './tools.js';
 
 const LUA_SCRIPT = new URL('../proxy.lua', import.meta.url).pathname;
+const MANY_AGENTS_LUA_SCRIPT = new URL('../proxy-many-agents.lua', import.meta.url).pathname;
 
 /** wrk's counters; latencies in µs, after wrk 4.1's coordinated-omission correction (max excluded). */
 export interface WrkSummary {
@@ -33,6 +34,8 @@ export interface WrkRun {
   readonly conns: number;
   readonly durationS: number;
   readonly timeoutS: number;
+  /** A file of Proxy-Authorization values, one per line: each request takes the next one. */
+  readonly authFile?: string;
 }
 
 export function parseWrkOutput(output: string): WrkSummary | null {
@@ -43,7 +46,7 @@ export function parseWrkOutput(output: string): WrkSummary | null {
 export function runWrk(run: WrkRun): Promise<WrkSummary> {
   const wrkArgs = [
     '-t1', `-c${run.conns}`, `-d${formatSeconds(run.durationS)}`, '--timeout', formatSeconds(run.timeoutS),
-    '-s', LUA_SCRIPT, `http://127.0.0.1:${run.target.port}/`,
+    '-s', run.authFile === undefined ? LUA_SCRIPT : MANY_AGENTS_LUA_SCRIPT, `http://127.0.0.1:${run.target.port}/`,
   ];
   const { command, args } = withRaisedFdLimit('wrk', wrkArgs);
   const env = {
@@ -51,6 +54,8 @@ export function runWrk(run: WrkRun): Promise<WrkSummary> {
     BENCH_REQUEST_TARGET: run.line.target,
     BENCH_HOST: run.line.host,
     BENCH_PROXY_AUTH: run.target.proxyAuthorization ?? '',
+    BENCH_PROXY_AUTH_FILE: run.authFile ?? '',
+    BENCH_PROXY_LUA: LUA_SCRIPT,
   };
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
