@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The whole test suite: build, typecheck, lint, then every *.test.ts under src/, test/ and
-// bench/ (the benchmark's own pure parts; the benchmark itself never runs here) with node:test (TypeScript loaded through tsx). Node 20's --test takes no globs, so the
-// files are listed here. Pass file paths to run only those.
+// bench/ (the benchmark's own pure parts; the benchmark itself never runs here) with
+// node:test (TypeScript loaded through tsx). Node 20's --test takes no globs, so the files
+// are listed here. Pass file paths to run only those.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

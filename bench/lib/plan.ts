@@ -33,22 +33,20 @@ export async function warmUp({ env, options, log }: PlanContext): Promise<void> 
   }
 }
 
-async function closedLoopRow(context: PlanContext, target: Target, conns: number): Promise<Row> {
-  const { env, options } = context;
-  const line = requestLineFor(target, env.originPort, options.body);
-  const measured = await measure(target, () => runWrk({ target, line, conns, durationS: options.durationS, timeoutS: options.timeoutS }));
-  return rowFromWrk({ target: target.name, body: options.body, conns, agents: null }, measured);
+/** The many-agents level: each request from the next load agent (proxies; squid ignores the
+ *  credentials); direct gets the plain request, as the level's baseline. */
+interface ManyAgents {
+  readonly agents: number;
+  readonly authFile: string;
 }
 
-/** Each request from the next load agent (proxies; squid ignores the credentials); direct
- *  gets the plain request, as the level's baseline. */
-async function manyAgentsRow(context: PlanContext, target: Target, authFile: string): Promise<Row> {
+async function closedLoopRow(context: PlanContext, target: Target, conns: number, many: ManyAgents | null = null): Promise<Row> {
   const { env, options } = context;
   const line = requestLineFor(target, env.originPort, options.body);
-  const conns = options.manyAgentsConns;
-  const run = { target, line, conns, durationS: options.durationS, timeoutS: options.timeoutS, ...(target.name === 'direct' ? {} : { authFile }) };
+  const authFile = many === null || target.name === 'direct' ? {} : { authFile: many.authFile };
+  const run = { target, line, conns, durationS: options.durationS, timeoutS: options.timeoutS, ...authFile };
   const measured = await measure(target, () => runWrk(run));
-  return rowFromWrk({ target: target.name, body: options.body, conns, agents: options.manyAgents }, measured);
+  return rowFromWrk({ target: target.name, body: options.body, conns, agents: many?.agents ?? null }, measured);
 }
 
 async function openLoopRow(context: PlanContext, target: Target): Promise<Row> {
@@ -84,9 +82,10 @@ export async function runPlan(context: PlanContext): Promise<Row[]> {
     for (const target of env.targets) await record(`closed c=${conns}`, target, () => closedLoopRow(context, target, conns));
   }
   if (manyAgentsAuthFile !== null) {
+    const many = { agents: options.manyAgents, authFile: manyAgentsAuthFile };
     for (const target of env.targets) {
-      const label = `closed c=${options.manyAgentsConns}, ${options.manyAgents} agents`;
-      await record(label, target, () => manyAgentsRow(context, target, manyAgentsAuthFile));
+      const label = `closed c=${options.manyAgentsConns}, ${many.agents} agents`;
+      await record(label, target, () => closedLoopRow(context, target, options.manyAgentsConns, many));
     }
   }
   if (options.rate > 0) {

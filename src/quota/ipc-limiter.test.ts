@@ -112,17 +112,20 @@ describe('IpcLimiter', () => {
   });
 
   it("a message's timeout does not drop a later lease request for the same agent", async () => {
-    const { workers, clock, hold, deliver } = cluster({ timeoutMs: 100 });
+    // Message 1's timer must fire while message 2's lease request is pending: later than the
+    // ~50 ms + LEASE_MS before message 2 is sent, earlier than message 2's own timer.
+    const timeoutMs = LEASE_MS + 100;
+    const { workers, clock, hold, deliver } = cluster({ timeoutMs });
     const limiter = workers[0]!;
     const limits = { rps: 100_000, rpm: 6_000_000 };
-    await limiter.take('a', limits); // message 1: answered at once, with a lease; its timer ends at 100 ms
+    await limiter.take('a', limits); // message 1: answered at once, with a lease; its timer ends at timeoutMs
     await sleep(50);
     await outliveIdleLeases(clock);
     hold(true);
-    const asked = limiter.take('a', limits); // message 2, held; its timer ends at ~170 ms
+    const asked = limiter.take('a', limits); // message 2 (at ~50 ms + LEASE_MS), held; its timer ends timeoutMs later
     assert.ok(asked instanceof Promise, 'no lease: asks');
     await turn();
-    await sleep(70); // ~140 ms: message 1's timer has fired, message 2's not
+    await sleep(100); // ~LEASE_MS + 150 ms: message 1's timer has fired, message 2's not
     deliver();
     assert.equal((await asked).kind, 'within');
     assert.equal(limiter.take('a', limits) instanceof Promise, false, 'the late-answered lease is in use, not handed back');
