@@ -87,7 +87,7 @@ export function isCheckpoint(record: AuditRecord): record is AuditCheckpoint {
   return (record as Partial<AuditCheckpoint>).record_type === 'audit_checkpoint';
 }
 
-/** The audit_events columns of an event (both stores index the same ones); a bad time fails the batch. */
+/** The audit_events columns of an event (both stores filter on the same ones); a bad time fails the batch. */
 export function eventColumns(event: AuditEvent): {
   request_id: string;
   timestamp: string;

@@ -80,7 +80,9 @@ describe('sqlite audit storage', () => {
     const store = openSqliteStore({ path: ':memory:' });
     assert.equal(store.audit.prune, undefined);
     void store.close();
-    assert.equal(MIGRATIONS.at(-1)?.version, 2);
+    // No migration drops or deletes a stored record (schema 3 drops indexes, not rows).
+    assert.equal(MIGRATIONS.at(-1)?.version, 3);
+    for (const migration of MIGRATIONS) assert.doesNotMatch(migration.sql, /DROP\s+TABLE|DELETE\s+FROM|TRUNCATE/i, migration.name);
   });
 });
 

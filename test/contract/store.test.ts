@@ -31,6 +31,8 @@ after(() => postgres.dropSchemas());
 
 runStoreContract('sqlite in memory', async () => openSqliteStore({ path: ':memory:' }));
 runStoreContract('sqlite file', async () => openSqliteStore({ path: nextFile() }));
+// Every other event indexed in bulk: the contract's queries page across the mark.
+runStoreContract('sqlite file, bulk index every 2 events', async () => openSqliteStore({ path: nextFile(), auditIndexBatch: 2 }));
 runStoreContract('postgresql', () => postgres.openStore());
 
 describe('sqlite store on disk', () => {

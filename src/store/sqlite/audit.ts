@@ -3,6 +3,7 @@ import type { AuditRecord } from '../../core/index.js';
 import { auditConditions, auditPage, type AuditQueryRow } from '../audit-query.js';
 import { checkpointColumns, eventColumns, isCheckpoint, placeOf } from '../audit-log.js';
 import type { AuditFilter, AuditPage, AuditRepository } from '../types.js';
+import { auditIndexer, leadField, readIndexed } from './audit-index.js';
 import { sqliteAuditLog } from './audit-log.js';
 
 
@@ -11,7 +12,7 @@ import { sqliteAuditLog } from './audit-log.js';
  * process holds (busy timeout 0), so a locked or read-only file fails the batch at once and
  * the queue retries it later, instead of stalling this process's event loop.
  */
-export function sqliteAuditRepository(db: Database.Database, writer: Database.Database = db): AuditRepository {
+export function sqliteAuditRepository(db: Database.Database, writer: Database.Database = db, options: { indexBatch?: number } = {}): AuditRepository {
   // A request_id seen before is skipped, so a batch retried after a lost answer is stored once.
   // Only that conflict is skipped (not OR IGNORE): a malformed event fails the whole batch.
   const insert = writer.prepare(
@@ -26,6 +27,9 @@ export function sqliteAuditRepository(db: Database.Database, writer: Database.Da
      ON CONFLICT (signature) DO NOTHING`,
   );
   const lastSeq = writer.prepare('SELECT COALESCE(MAX(seq), 0) FROM audit_events').pluck();
+  // Prepared at the first append: a file opened read-only (audit verify) may predate the
+  // tables it writes.
+  let indexTail: (() => void) | undefined;
   const appendTx = writer.transaction((records: readonly AuditRecord[]): number => {
     let added = 0;
     for (const record of records) {
@@ -36,6 +40,8 @@ export function sqliteAuditRepository(db: Database.Database, writer: Database.Da
         added += insert.run(c.request_id, c.timestamp, c.timestamp_ms, c.agent_id, c.team_id, c.decision, c.policy_id, c.host, c.event).changes;
       }
     }
+    indexTail ??= auditIndexer(writer, options.indexBatch);
+    indexTail();
     return added;
   });
 
@@ -49,6 +55,9 @@ export function sqliteAuditRepository(db: Database.Database, writer: Database.Da
 
 
 function queryPage(db: Database.Database, filter: AuditFilter): AuditPage {
+  const lead = leadField(filter);
+  if (lead !== undefined) return auditPage(readIndexed(db, filter, lead), filter.limit);
+  // By time, cursor or nothing: the primary key and the time index serve it.
   const conditions = auditConditions(filter);
   const where = conditions.length > 0 ? `WHERE ${conditions.map(([comparison]) => `${comparison} ?`).join(' AND ')}` : '';
   const rows = db

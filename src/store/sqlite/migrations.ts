@@ -114,7 +114,36 @@ CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
 BEGIN SELECT RAISE(ABORT, 'clawgress: audit_checkpoints is append-only'); END;
 `;
 
+// Schema 3 of audit events: the five per-field indexes become tables the store fills in
+// bulk (see audit-index.ts). An index on audit_events is updated row by row inside every
+// append; with many agents each row lands on a different leaf of each index, so a 5 ms
+// batch rewrote several pages per event. Sorted in bulk, a thousand events touch each
+// agent's leaf once. The rows already stored are copied in through the old indexes (already
+// sorted), and the highest indexed_through says how far the tables reach: the events after it are the
+// tail a query scans.
+const auditDeferredIndexes = `
+CREATE TABLE audit_by_agent (value TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (value, seq)) WITHOUT ROWID;
+INSERT INTO audit_by_agent (value, seq) SELECT agent_id, seq FROM audit_events WHERE agent_id IS NOT NULL ORDER BY agent_id, seq;
+DROP INDEX audit_events_agent;
+CREATE TABLE audit_by_team (value TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (value, seq)) WITHOUT ROWID;
+INSERT INTO audit_by_team (value, seq) SELECT team_id, seq FROM audit_events WHERE team_id IS NOT NULL ORDER BY team_id, seq;
+DROP INDEX audit_events_team;
+CREATE TABLE audit_by_decision (value TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (value, seq)) WITHOUT ROWID;
+INSERT INTO audit_by_decision (value, seq) SELECT decision, seq FROM audit_events WHERE decision IS NOT NULL ORDER BY decision, seq;
+DROP INDEX audit_events_decision;
+CREATE TABLE audit_by_policy (value TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (value, seq)) WITHOUT ROWID;
+INSERT INTO audit_by_policy (value, seq) SELECT policy_id, seq FROM audit_events WHERE policy_id IS NOT NULL ORDER BY policy_id, seq;
+DROP INDEX audit_events_policy;
+CREATE TABLE audit_by_host (value TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (value, seq)) WITHOUT ROWID;
+INSERT INTO audit_by_host (value, seq) SELECT host, seq FROM audit_events WHERE host IS NOT NULL ORDER BY host, seq;
+DROP INDEX audit_events_host;
+-- Append-only like the log: each bulk step adds its mark, and the highest one holds.
+CREATE TABLE audit_index_marks (indexed_through INTEGER PRIMARY KEY);
+INSERT INTO audit_index_marks (indexed_through) SELECT COALESCE(MAX(seq), 0) FROM audit_events;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initialSchema },
   { version: 2, name: 'audit hash chain: checkpoints, append-only triggers', sql: auditChain },
+  { version: 3, name: 'audit field indexes filled in bulk', sql: auditDeferredIndexes },
 ];
