@@ -9,7 +9,9 @@
 //     --host-header 127.0.0.1:8080 --conns 2000 --rate 2000 --duration 10s
 //
 // Proxy-Authorization comes from the environment (BENCH_PROXY_AUTH, the full header value),
-// never from argv, where any local user could read it.
+// never from argv, where any local user could read it. With BENCH_PROXY_AUTH_FILE (one header
+// value a line), each request carries the next line's, round robin: the many-agents level.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseDuration } from './lib/duration.js';
 import { OpenLoop, type OpenLoopOptions } from './lib/open-loop-engine.js';
@@ -34,6 +36,15 @@ export function buildRequest(target: string, hostHeader: string, proxyAuthorizat
   return Buffer.from(`GET ${target} HTTP/1.1\r\nHost: ${hostHeader}\r\n${auth}\r\n`, 'latin1');
 }
 
+/** One Proxy-Authorization value per request variant (undefined: none). */
+function authorizations(): (string | undefined)[] {
+  const file = process.env.BENCH_PROXY_AUTH_FILE;
+  if (file === undefined || file === '') return [process.env.BENCH_PROXY_AUTH];
+  const lines = readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
+  if (lines.length === 0) fail(`BENCH_PROXY_AUTH_FILE: \`${file}\` holds no credentials`);
+  return lines;
+}
+
 function readOptions(): OpenLoopOptions {
   const { values } = parseArgs({
     options: {
@@ -54,7 +65,7 @@ function readOptions(): OpenLoopOptions {
   return {
     host: values.host,
     port,
-    request: buildRequest(values.target, values['host-header'] ?? `${values.host}:${port}`, process.env.BENCH_PROXY_AUTH),
+    requests: authorizations().map((auth) => buildRequest(values.target, values['host-header'] ?? `${values.host}:${port}`, auth)),
     conns: positiveInt('conns', values.conns),
     rate: positiveInt('rate', values.rate),
     durationS: seconds('duration', values.duration),

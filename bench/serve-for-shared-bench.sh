@@ -10,7 +10,7 @@ mkdir -p "$DATA"
 TOKEN=bench-admin-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 AUDIT_OUT=${AUDIT_OUT:-/dev/null}
 LOG=${LOG:-/tmp/clawgress-bench.log}
-CLAWGRESS_ADMIN_TOKEN=$TOKEN bin/clawgress serve --data-dir "$DATA" --allow-internal 127.0.0.1/32 \
+CLAWGRESS_ADMIN_TOKEN=$TOKEN ${NODE_BIN:-node} ${NODE_FLAGS:-} bin/clawgress serve --data-dir "$DATA" --allow-internal 127.0.0.1/32 \
   --admin-listen 127.0.0.1:18081 "$@" >"$AUDIT_OUT" 2>"$LOG" &
 echo $! >"$DATA/serve.pid"
 for _ in $(seq 100); do curl -sf http://127.0.0.1:18081/readyz >/dev/null && break; sleep 0.1; done

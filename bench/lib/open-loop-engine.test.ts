@@ -11,7 +11,7 @@ async function listening(server: Server): Promise<number> {
 }
 
 const REQUEST = Buffer.from('GET /1k HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
-const options = { host: '127.0.0.1', request: REQUEST, conns: 20, rate: 200, durationS: 0.5, warmupS: 0, timeoutS: 5, connectBatch: 10 };
+const options = { host: '127.0.0.1', requests: [REQUEST], conns: 20, rate: 200, durationS: 0.5, warmupS: 0, timeoutS: 5, connectBatch: 10 };
 
 test('every scheduled request is answered and counted, over all connections', async () => {
   let served = 0;
@@ -64,4 +64,18 @@ test('error statuses and dropped connections are errors, and the connections are
   assert.equal(result.completed, 90);
   assert.equal(result.reconnects, 10);
   assert.equal(result.error_total, 20);
+});
+
+test('several requests are sent in turn, each as often as the others', async () => {
+  const seen = new Map<string, number>();
+  const server = createServer((request, response) => {
+    seen.set(request.url ?? '', (seen.get(request.url ?? '') ?? 0) + 1);
+    response.writeHead(200, { 'content-length': 0 }).end();
+  });
+  const port = await listening(server);
+  const requests = ['/a', '/b', '/c', '/d'].map((path) => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`));
+  const result = await new OpenLoop({ ...options, port, requests }).run();
+  server.close();
+  assert.equal(result.completed, 100);
+  assert.deepEqual(Object.fromEntries(seen), { '/a': 25, '/b': 25, '/c': 25, '/d': 25 });
 });

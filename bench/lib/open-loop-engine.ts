@@ -21,7 +21,8 @@ import { ResponseParser, type ResponseHandlers } from './response-parser.js';
 export interface OpenLoopOptions {
   readonly host: string;
   readonly port: number;
-  readonly request: Buffer;
+  /** Sent in turn, one per scheduled request (several: each from the next agent). */
+  readonly requests: readonly Buffer[];
   readonly conns: number;
   readonly rate: number; // requests per second, all connections together
   readonly durationS: number;
@@ -54,9 +55,11 @@ export class OpenLoop {
   readonly #connections: Connection[] = [];
   #stats = new PhaseStats(0);
   #outstanding = 0;
+  #sent = 0;
   #stopping = false;
 
   constructor(options: OpenLoopOptions) {
+    if (options.requests.length === 0) throw new RangeError('open loop: no request to send');
     this.#options = options;
     this.#idle = new Fifo<Connection>(options.conns);
   }
@@ -154,7 +157,8 @@ export class OpenLoop {
     this.#stats.recordSend(connection.sentAt - dueAt);
     this.#outstanding += 1;
     this.#stats.maxOutstanding = Math.max(this.#stats.maxOutstanding, this.#outstanding + this.#pending.size);
-    connection.socket.write(this.#options.request);
+    const { requests } = this.#options;
+    connection.socket.write(requests[this.#sent++ % requests.length] as Buffer);
   }
 
   #onResponse(connection: Connection, status: number, closes: boolean): void {

@@ -18,6 +18,8 @@ export interface OpenLoopRun {
   readonly durationS: number;
   readonly warmupS: number;
   readonly timeoutS: number;
+  /** Proxy-Authorization values, one a line, sent in turn (the many-agents level). */
+  readonly authFile?: string;
 }
 
 export function runOpenLoop(run: OpenLoopRun, window: MeasureWindow): Promise<OpenLoopResult> {
@@ -28,7 +30,7 @@ export function runOpenLoop(run: OpenLoopRun, window: MeasureWindow): Promise<Op
     '--duration', `${run.durationS}s`, '--warmup', run.warmupS === 0 ? '0' : `${run.warmupS}s`,
     '--timeout', `${run.timeoutS}s`,
   ]);
-  const env = { ...process.env, BENCH_PROXY_AUTH: run.target.proxyAuthorization ?? '' };
+  const env = { ...process.env, BENCH_PROXY_AUTH: run.target.proxyAuthorization ?? '', BENCH_PROXY_AUTH_FILE: run.authFile ?? '' };
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

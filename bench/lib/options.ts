@@ -10,8 +10,9 @@ export const USAGE = `npm run bench -- [options]
   --warmup 2s             unmeasured wrk run per target before the first level (0: none)
   --rate 2000             open-loop total rate in req/s (0: no open-loop run)
   --open-conns 2000       connections the open-loop run spreads that rate over
-  --many-agents 200       then one more closed-loop level where each request comes from the next of
-                          this many agents, each with its own key, team policy and quota (0: none)
+  --many-agents 200       then one more closed-loop level, and one more open-loop round, where each
+                          request comes from the next of this many agents, each with its own key,
+                          team policy and quota (0: none)
   --many-agents-conns 50  connections of that level
   --squid | --no-squid    include squid (default: when it is installed)
   --workers N             passed to clawgress serve (default: serve's own, one per core)

@@ -1,7 +1,8 @@
 // The order of runs: warm-up, then every closed-loop level with the targets interleaved
 // (direct, clawgress, squid at c=1, then all of them at c=50, ...), so a noisy stretch of
 // machine time hits every target; then the many-agents level (c=50 again, each request from
-// the next of 200 agents); then the open-loop round at the nominal rate.
+// the next of 200 agents); then the open-loop round at the nominal rate, from the bench agent
+// and then from the many agents.
 
 import type { Environment } from './environment.js';
 import { measure } from './measure.js';
@@ -49,15 +50,17 @@ async function closedLoopRow(context: PlanContext, target: Target, conns: number
   return rowFromWrk({ target: target.name, body: options.body, conns, agents: many?.agents ?? null }, measured);
 }
 
-async function openLoopRow(context: PlanContext, target: Target): Promise<Row> {
+async function openLoopRow(context: PlanContext, target: Target, many: ManyAgents | null = null): Promise<Row> {
   const { env, options } = context;
   const line = requestLineFor(target, env.originPort, options.body);
+  const authFile = many === null || target.name === 'direct' ? {} : { authFile: many.authFile };
   const run = {
     target, line, conns: options.openConns, rate: options.rate,
-    durationS: options.durationS, warmupS: options.warmupS, timeoutS: options.timeoutS,
+    durationS: options.durationS, warmupS: options.warmupS, timeoutS: options.timeoutS, ...authFile,
   };
   const measured = await measure(target, (window) => runOpenLoop(run, window));
-  return rowFromOpenLoop({ target: target.name, body: options.body, conns: options.openConns, agents: null, rate: options.rate }, measured);
+  const level = { target: target.name, body: options.body, conns: options.openConns, agents: many?.agents ?? null, rate: options.rate };
+  return rowFromOpenLoop(level, measured);
 }
 
 function describe(row: Row): string {
@@ -69,7 +72,9 @@ export async function runPlan(context: PlanContext): Promise<Row[]> {
   const { env, options, log, onRow } = context;
   const rows: Row[] = [];
   const manyAgentsAuthFile = options.manyAgents > 0 ? env.manyAgentsAuthFile : null;
-  const total = (options.conns.length + (manyAgentsAuthFile === null ? 0 : 1) + (options.rate > 0 ? 1 : 0)) * env.targets.length;
+  const many = manyAgentsAuthFile === null ? null : { agents: options.manyAgents, authFile: manyAgentsAuthFile };
+  const openRounds = options.rate > 0 ? (many === null ? 1 : 2) : 0;
+  const total = (options.conns.length + (many === null ? 0 : 1) + openRounds) * env.targets.length;
   const record = async (label: string, target: Target, measureRow: () => Promise<Row>): Promise<void> => {
     log(`[${rows.length + 1}/${total}] ${target.name} ${label} ${options.durationS} s`);
     const row = await measureRow();
@@ -81,8 +86,7 @@ export async function runPlan(context: PlanContext): Promise<Row[]> {
   for (const conns of options.conns) {
     for (const target of env.targets) await record(`closed c=${conns}`, target, () => closedLoopRow(context, target, conns));
   }
-  if (manyAgentsAuthFile !== null) {
-    const many = { agents: options.manyAgents, authFile: manyAgentsAuthFile };
+  if (many !== null) {
     for (const target of env.targets) {
       const label = `closed c=${options.manyAgentsConns}, ${many.agents} agents`;
       await record(label, target, () => closedLoopRow(context, target, options.manyAgentsConns, many));
@@ -91,6 +95,14 @@ export async function runPlan(context: PlanContext): Promise<Row[]> {
   if (options.rate > 0) {
     for (const target of env.targets) {
       await record(`open ${options.openConns} conns @ ${options.rate}/s`, target, () => openLoopRow(context, target));
+    }
+    // The same rate spread over the load agents: each agent's requests reach a worker a few
+    // times a second at most, so admissions rely on the primary's quota answers more often.
+    if (many !== null) {
+      for (const target of env.targets) {
+        const label = `open ${options.openConns} conns @ ${options.rate}/s, ${many.agents} agents`;
+        await record(label, target, () => openLoopRow(context, target, many));
+      }
     }
   }
   return rows;
