@@ -3,7 +3,9 @@
 // retries it (at-least-once); the intake stores each request_id once, so a retried batch
 // is not duplicated. A batch the control plane refuses outright (4xx) would fail forever:
 // it is reported through onRejected (counted as dropped) instead of retried.
-import { request, type Dispatcher } from 'undici';
+// Only the dispatcher's own request(): importing undici here would load it (~20 MB of RSS)
+// into every process that imports audit, gateway workers of `serve` included.
+import type { Dispatcher } from 'undici';
 import type { AuditEvent } from '../core/index.js';
 import type { AuditSink } from './sink.js';
 
@@ -17,15 +19,16 @@ export interface HttpSinkOptions {
 }
 
 export function createHttpSink(options: HttpSinkOptions): AuditSink {
-  const url = new URL('/api/v1/audit/intake', options.baseUrl).toString();
+  const url = new URL('/api/v1/audit/intake', options.baseUrl);
   return {
     name: options.name ?? 'control_plane',
     async write(batch: readonly AuditEvent[]): Promise<void> {
-      const res = await request(url, {
+      const res = await options.dispatcher.request({
+        origin: url.origin,
+        path: url.pathname,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ events: batch }),
-        dispatcher: options.dispatcher,
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
       });

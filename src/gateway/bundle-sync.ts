@@ -4,7 +4,9 @@
 // only a verified one is persisted. When the control plane is unreachable the loop backs off
 // and retries, and the gateway goes on enforcing what it has.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request, type Dispatcher } from 'undici';
+// The dispatcher's own request(), not undici's: importing undici would load it into every
+// gateway process, `serve` workers included, that never sync over the network.
+import type { Dispatcher } from 'undici';
 import type { Logger } from '../observe/index.js';
 import type { ApplyResult } from './bundle-holder.js';
 
@@ -77,9 +79,11 @@ export class BundleSync {
   async #pollOnce(): Promise<'unchanged' | 'applied' | 'refused'> {
     const wait = this.#options.waitSeconds ?? 30;
     const version = this.#options.currentVersion();
-    const url = new URL(`/api/v1/bundles/current?wait=${wait}`, this.#options.baseUrl).toString();
-    const res = await request(url, {
-      dispatcher: this.#options.dispatcher,
+    const url = new URL(`/api/v1/bundles/current?wait=${wait}`, this.#options.baseUrl);
+    const res = await this.#options.dispatcher.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: 'GET',
       headers: version === null ? {} : { 'if-none-match': `"${version}"` },
       signal: this.#abort.signal,
       headersTimeout: (wait + 10) * 1_000,

@@ -1,15 +1,16 @@
 // The gateway: the hot path. It imports the pure decision modules (identity, policy, quota),
 // audit and observe — never the control plane, store, admin or UI (test/architecture.test.ts).
-import type http from 'node:http';
-import type { AddressInfo, Server as NetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { AuditEvent, Clock } from '../core/index.js';
 import type { Logger, Metrics } from '../observe/index.js';
 import { AddressGuard, type Lookup } from './address-guard.js';
 import { BundleHolder, type ApplyResult } from './bundle-holder.js';
-import type { GatewayContext, GatewayTimeouts } from './context.js';
+import type { ClientLimits, GatewayContext, GatewayTimeouts } from './context.js';
+import { DeadlineSweeper } from './deadlines.js';
 import type { QuotaEnforcement } from './pipeline.js';
 import { AlertThrottle, type AlertLimit } from '../quota/index.js';
-import { createProxyServer, createUpstreamDispatcher, drain, listen, listenOnHandles, type ClientLimits } from './server.js';
+import { ProxyListener } from './server.js';
+import { UpstreamPool } from './upstream-pool.js';
 
 export { AddressGuard, type Lookup, type ResolvedAddress } from './address-guard.js';
 export { BundleHolder, type ActiveBundle, type ApplyResult } from './bundle-holder.js';
@@ -38,7 +39,6 @@ export interface GatewayOptions {
 }
 
 export interface Gateway {
-  readonly server: http.Server;
   /** Verify a signed bundle and, if it passes, swap it in. A refused bundle is logged and counted. */
   applyBundle(bundle: unknown): ApplyResult;
   readonly holder: BundleHolder;
@@ -62,6 +62,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     clock: options.clock,
     jwtClockSkewSeconds: options.jwtClockSkewSeconds,
   });
+  const now = (): number => options.clock.monotonic();
+  const sweeper = new DeadlineSweeper({ tickMs: sweepTickMs(options), now });
+  const upstream = new UpstreamPool({ connectTimeoutMs: options.timeouts.upstreamConnectMs, now });
+  sweeper.add({ checkDeadlines: (at) => upstream.sweep(at) });
   const ctx: GatewayContext = {
     holder,
     guard: new AddressGuard({ allowInternal: options.allowInternal, ...(options.lookup ? { lookup: options.lookup } : {}) }),
@@ -69,26 +73,32 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger: options.logger,
     metrics: options.metrics,
     timeouts: options.timeouts,
+    limits: options.client,
+    sweeper,
     quota: options.quota,
     reportQuotaAlert: options.reportQuotaAlert ?? quotaAlertLogger(options.logger, options.clock),
-    upstream: createUpstreamDispatcher({ connectTimeoutMs: options.timeouts.upstreamConnectMs }),
+    upstream,
     tunnels: new Set(),
     draining: false,
     clientConnections: 0,
     shedConnections: 0,
   };
-  const server = createProxyServer(ctx, options.client);
-  const acceptors: NetServer[] = [];
+  const listener = new ProxyListener(ctx);
   return {
-    server,
     holder,
     applyBundle: (bundle) => applyAndReport({ holder, metrics: options.metrics, logger: options.logger }, bundle),
-    listen: (host, port) => listen(server, host, port),
-    listenOnHandles: (handles) => listenOnHandles(server, handles, acceptors),
-    close: (graceMs) => drain(ctx, server, graceMs, acceptors),
+    listen: (host, port) => listener.listen(host, port),
+    listenOnHandles: (handles) => listener.listenOnHandles(handles),
+    close: (graceMs) => listener.drain(graceMs),
     connections: () => ctx.clientConnections,
     shed: (count) => void (ctx.shedConnections = Math.max(0, Math.floor(count))),
   };
+}
+
+/** A quarter of the shortest timeout, within 25..250 ms: a deadline fires at most one tick late. */
+function sweepTickMs(options: GatewayOptions): number {
+  const shortest = Math.min(options.client.headerTimeoutMs, options.client.idleTimeoutMs, options.timeouts.upstreamResponseMs, options.timeouts.tunnelIdleMs);
+  return Math.max(25, Math.min(250, Math.floor(shortest / 4)));
 }
 
 /** Verify and swap, then say so: the version gauge, or a refusal counted by reason and logged. */

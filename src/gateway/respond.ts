@@ -1,6 +1,5 @@
 // The one mapping from gateway outcomes to answers on the wire (STYLE §3): status, JSON body,
 // X-Clawgress-Request-Id. Used for plain HTTP responses and for raw CONNECT sockets alike.
-import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 export type DenialKind = 'unauthenticated' | 'deny' | 'rate_limited';
@@ -23,11 +22,16 @@ const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   403: 'Forbidden',
   407: 'Proxy Authentication Required',
+  408: 'Request Timeout',
+  417: 'Expectation Failed',
   429: 'Too Many Requests',
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
+  501: 'Not Implemented',
   502: 'Bad Gateway',
+  503: 'Service Unavailable',
   504: 'Gateway Timeout',
+  505: 'HTTP Version Not Supported',
 };
 
 function bodyOf(answer: GatewayAnswer): string {
@@ -40,7 +44,7 @@ function bodyOf(answer: GatewayAnswer): string {
   return JSON.stringify(body);
 }
 
-function headersOf(answer: GatewayAnswer, body: string, close: boolean): Record<string, string> {
+function headersOf(answer: GatewayAnswer, body: string, connection: 'close' | 'keep-alive' | null): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(body)),
@@ -49,31 +53,30 @@ function headersOf(answer: GatewayAnswer, body: string, close: boolean): Record<
   };
   if (answer.status === 407) headers['proxy-authenticate'] = 'Basic realm="clawgress"';
   if (answer.retryAfterSeconds !== undefined) headers['retry-after'] = String(answer.retryAfterSeconds);
-  if (close) headers['connection'] = 'close';
+  if (connection !== null) headers['connection'] = connection;
   return headers;
 }
 
-/** Answer on an HTTP response. `close` when the request body was not read, so the
- *  connection cannot be reused safely. Returns the body length for the audit record. */
-export function sendAnswer(res: ServerResponse, answer: GatewayAnswer, options: { close: boolean }): number {
+function render(answer: GatewayAnswer, connection: 'close' | 'keep-alive' | null): { text: string; bodyBytes: number } {
   const body = bodyOf(answer);
-  if (res.headersSent) {
-    res.destroy();
-    return 0;
-  }
-  res.writeHead(answer.status, headersOf(answer, body, options.close));
-  res.end(body);
-  return Buffer.byteLength(body);
+  let text = `HTTP/1.1 ${answer.status} ${STATUS_TEXT[answer.status] ?? 'Error'}\r\n`;
+  for (const [name, value] of Object.entries(headersOf(answer, body, connection))) text += `${name}: ${value}\r\n`;
+  return { text: `${text}\r\n${body}`, bodyBytes: Buffer.byteLength(body) };
 }
 
-/** Answer on a raw socket (CONNECT), then close it: a denied tunnel is never reused. */
+/** An answer on a keep-alive HTTP connection. `close`: the connection ends after it (the
+ *  request body was not read, the agent asked, or the gateway is draining);
+ *  `keepAliveOneZero`: an HTTP/1.0 agent keeping its connection is told so. */
+export function answerText(answer: GatewayAnswer, options: { close: boolean; keepAliveOneZero: boolean }): { text: string; bodyBytes: number } {
+  return render(answer, options.close ? 'close' : options.keepAliveOneZero ? 'keep-alive' : null);
+}
+
+/** Answer on a raw socket (CONNECT, or a request the parser refused), then close it: such a
+ *  connection is never reused. Returns the body length for the audit record. */
 export function sendAnswerOnSocket(socket: Duplex, answer: GatewayAnswer): number {
-  const body = bodyOf(answer);
-  const headers = headersOf(answer, body, true);
-  const lines = [`HTTP/1.1 ${answer.status} ${STATUS_TEXT[answer.status] ?? 'Error'}`];
-  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
-  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
-  return Buffer.byteLength(body);
+  const { text, bodyBytes } = render(answer, 'close');
+  socket.end(text);
+  return bodyBytes;
 }
 
 /** The 200 that opens a tunnel. */

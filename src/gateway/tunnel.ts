@@ -1,7 +1,6 @@
 // CONNECT host:port. The tunnel is authorised like any request (policy's CONNECT rule decides
 // whether method/path rules allow a tunnel at all), then the gateway dials the checked address
 // and copies bytes both ways until either side closes or the tunnel idles out.
-import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { destinationFromAuthority } from '../policy/index.js';
@@ -13,7 +12,18 @@ import { sendAnswerOnSocket, tunnelEstablished, type GatewayAnswer } from './res
 import { applyVerdict, startDecision } from './verdict.js';
 import { classifyUpstreamError, connectTimeout, type UpstreamFailure } from './upstream-errors.js';
 
-export function handleConnect(ctx: GatewayContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+export interface ConnectRequest {
+  /** The agent's connection, no longer read by the HTTP side. */
+  readonly socket: Duplex;
+  /** Bytes the agent sent after the CONNECT head (the start of its TLS handshake, say). */
+  readonly head: Buffer;
+  readonly authorization: string | undefined;
+  /** The authority-form target, `host:port`. */
+  readonly target: string;
+}
+
+export function handleConnect(ctx: GatewayContext, request: ConnectRequest): void {
+  const { socket, head } = request;
   const exchange = new Exchange(ctx.sinks);
   socket.on('error', () => socket.destroy());
   ctx.tunnels.add(socket);
@@ -21,11 +31,11 @@ export function handleConnect(ctx: GatewayContext, req: IncomingMessage, socket:
     ctx.tunnels.delete(socket);
     exchange.record();
   });
-  const target = destinationFromAuthority(req.url ?? '');
+  const target = destinationFromAuthority(request.target);
   const unready = startDecision(
     ctx,
     exchange,
-    { authorization: req.headers['proxy-authorization'], target, badTarget: target.ok ? '' : `connect target: ${target.error}` },
+    { authorization: request.authorization, target, badTarget: target.ok ? '' : `connect target: ${target.error}` },
     (verdict) => onVerdict(ctx, { socket, exchange, head }, verdict),
   );
   if (unready !== null) refuse(socket, exchange, unready);

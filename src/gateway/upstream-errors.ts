@@ -15,6 +15,10 @@ export function responseTimeout(authority: string, ms: number): UpstreamFailure 
   return { status: 504, metricReason: 'response_timeout', reason: `upstream \`${authority}\`: no response within ${ms} ms` };
 }
 
+export function invalidResponse(authority: string, error: string): UpstreamFailure {
+  return { status: 502, metricReason: 'bad_response', reason: `upstream \`${authority}\`: invalid http response: ${error}` };
+}
+
 export function classifyUpstreamError(
   authority: string,
   error: unknown,
@@ -23,13 +27,10 @@ export function classifyUpstreamError(
   const code = (error as { code?: unknown } | null)?.code;
   const prefix = `upstream \`${authority}\``;
   switch (code) {
-    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'CLAWGRESS_CONNECT_TIMEOUT':
       return connectTimeout(authority, timeouts?.upstreamConnectMs ?? 0);
-    case 'UND_ERR_HEADERS_TIMEOUT':
-      return responseTimeout(authority, timeouts?.upstreamResponseMs ?? 0);
     case 'ECONNREFUSED':
       return { status: 502, metricReason: 'refused', reason: `${prefix}: connection refused` };
-    case 'UND_ERR_SOCKET': // the peer closed the connection
     case 'ECONNRESET':
     case 'EPIPE':
       return { status: 502, metricReason: 'reset', reason: `${prefix}: connection reset` };
@@ -38,10 +39,6 @@ export function classifyUpstreamError(
       return { status: 502, metricReason: 'unreachable', reason: `${prefix}: unreachable` };
     case 'ETIMEDOUT':
       return { status: 504, metricReason: 'connect_timeout', reason: `${prefix}: connection timed out` };
-    case 'HPE_INVALID_CONSTANT':
-    case 'HPE_INVALID_HEADER_TOKEN':
-    case 'HPE_INVALID_STATUS':
-      return { status: 502, metricReason: 'bad_response', reason: `${prefix}: invalid http response` };
     default:
       if (typeof code === 'string' && (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL'))) {
         return { status: 502, metricReason: 'tls', reason: `${prefix}: tls: ${String(code).toLowerCase()}` };

@@ -29,7 +29,7 @@ function raw(bytes: string): Promise<string> {
 
 const malformed: [string, string, RegExp][] = [
   ['a method with characters no token allows', 'G@T http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n', /^HTTP\/1\.1 400 /],
-  ['an unknown HTTP version', 'GET http://example.com/ HTTP/7.3\r\nHost: example.com\r\n\r\n', /^HTTP\/1\.1 400 /],
+  ['an unknown HTTP version (505, RFC 9110 §15.6.6)', 'GET http://example.com/ HTTP/7.3\r\nHost: example.com\r\n\r\n', /^HTTP\/1\.1 505 /],
   ['a request line of garbage bytes', '\x01\x02\x03 nonsense\r\n\r\n', /^HTTP\/1\.1 400 /],
   ['a header without a colon', 'GET http://example.com/ HTTP/1.1\r\nHost example.com\r\n\r\n', /^HTTP\/1\.1 400 /],
   ['both Content-Length and Transfer-Encoding (smuggling shape)', 'POST http://example.com/ HTTP/1.1\r\nHost: example.com\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', /^HTTP\/1\.1 400 /],
