@@ -194,6 +194,7 @@ export class ClientConnection implements Expiring, BodySource {
     if (!request.body.complete) {
       const taken = request.body.take(chunk);
       if (taken < 0) return request.bodyFailed();
+      if (request.body.complete) request.bodyCompleted();
       if (taken === chunk.length) return;
       chunk = chunk.subarray(taken);
     }

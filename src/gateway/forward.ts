@@ -44,6 +44,8 @@ export class ProxyRequest implements UpstreamUser, ResponseEvents {
   #connectionWasReused = false;
   /** The final response head allows another request on its connection. */
   #headReusable = false;
+  /** The upstream socket is paused until the agent's socket drains. */
+  #upstreamPaused = false;
   #finished = false;
 
   constructor(ctx: GatewayContext, client: ClientConnection, head: RequestHead) {
@@ -117,8 +119,11 @@ export class ProxyRequest implements UpstreamUser, ResponseEvents {
 
   #onConnection(result: UpstreamConnection | Error): void {
     this.#waitingForConnection = false;
+    if (this.#finished) {
+      if (!(result instanceof Error)) this.#ctx.upstream.release(result);
+      return;
+    }
     if (result instanceof Error) return this.#fail(classifyUpstreamError(this.#authority(), result, this.#ctx.timeouts));
-    if (this.#finished) return void this.#ctx.upstream.release(result);
     this.#upstream = result;
     this.#connectionWasReused = result.reused;
     const destination = this.exchange.destination;
@@ -128,7 +133,19 @@ export class ProxyRequest implements UpstreamUser, ResponseEvents {
     this.body.attach(result.socket);
     this.exchange.markHandedOff();
     this.#lastUpstreamActivity = this.#ctx.sweeper.now;
+    if (this.body.complete) this.#awaitResponse();
+  }
+
+  /** The whole request is on its way: the upstream's response head is due within
+   *  --upstream-response-timeout (a slow upload is the agent's, not the upstream's, time). */
+  #awaitResponse(): void {
+    if (this.#upstream === null || this.#reader?.started === true) return;
     this.#responseDeadline = this.#ctx.sweeper.now + this.#ctx.sweeper.tickMs + this.#ctx.timeouts.upstreamResponseMs;
+  }
+
+  /** The agent's body has arrived whole (called by the connection). */
+  bodyCompleted(): void {
+    this.#awaitResponse();
   }
 
   // ── upstream events ──────────────────────────────────────────────────────────
@@ -178,12 +195,27 @@ export class ProxyRequest implements UpstreamUser, ResponseEvents {
   onBody(buffer: Buffer, start: number, end: number): void {
     if (start === end) return;
     const piece = start === 0 && end === buffer.length ? buffer : buffer.subarray(start, end);
-    if (!this.#client.write(piece)) {
-      const upstream = this.#upstream;
-      if (upstream === null) return;
-      upstream.socket.pause();
-      this.#client.onceDrained(() => upstream.socket.resume());
-    }
+    if (this.#client.write(piece) || this.#upstreamPaused) return;
+    // Backpressure: a slow agent pauses the upstream read instead of buffering the body.
+    const upstream = this.#upstream;
+    if (upstream === null) return;
+    this.#upstreamPaused = true;
+    upstream.socket.pause();
+    this.#client.onceDrained(this.#onClientDrained);
+  }
+
+  readonly #onClientDrained = (): void => {
+    this.#upstreamPaused = false;
+    this.#upstream?.socket.resume();
+  };
+
+  /** The upstream connection leaves this request: it must not stay paused for this agent, and
+   *  this agent's drain must not resume it for the next request that uses it. */
+  #releasePause(upstream: UpstreamConnection): void {
+    if (!this.#upstreamPaused) return;
+    this.#upstreamPaused = false;
+    this.#client.socket.removeListener('drain', this.#onClientDrained);
+    upstream.socket.resume();
   }
 
   onEnd(trailing: boolean): void {
@@ -192,6 +224,7 @@ export class ProxyRequest implements UpstreamUser, ResponseEvents {
     this.#upstream = null;
     this.body.detach();
     if (upstream !== null) {
+      this.#releasePause(upstream);
       // Reusable only when the exchange ended cleanly on both sides.
       if (!trailing && this.body.complete && this.#headReusable) this.#ctx.upstream.release(upstream);
       else upstream.destroy();
@@ -248,7 +281,7 @@ export class ProxyRequest implements UpstreamUser, ResponseEvents {
     this.#dropUpstream();
     if (!this.#finished) {
       this.#finished = true;
-      this.exchange.record();
+      this.#record();
     }
     this.#client.destroy();
   }
@@ -260,14 +293,21 @@ export class ProxyRequest implements UpstreamUser, ResponseEvents {
     this.#waitingForConnection = false;
     const upstream = this.#upstream;
     this.#upstream = null;
-    upstream?.destroy();
+    if (upstream === null) return;
+    this.#releasePause(upstream);
+    upstream.destroy();
   }
 
   #finish(close: boolean): void {
     if (this.#finished) return;
     this.#finished = true;
-    this.exchange.record();
+    this.#record();
     this.#client.requestDone(this, close);
+  }
+
+  #record(): void {
+    this.exchange.bytesIn = this.body.bytes;
+    this.exchange.record();
   }
 
   #authority(): string {

@@ -43,7 +43,9 @@ export class ProxyListener {
   async drain(graceMs: number): Promise<void> {
     const ctx = this.#ctx;
     ctx.draining = true;
-    await Promise.all(this.#servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    // Stop accepting. (close()'s callback would wait for every connection to end: the drain
+    // below is what ends them.)
+    for (const server of this.#servers) server.close();
     await new Promise<void>((resolve) => {
       const sweep = (): void => {
         for (const connection of this.#connections) connection.closeIfIdle();

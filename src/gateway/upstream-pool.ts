@@ -133,6 +133,8 @@ export class UpstreamPool {
     connection.user = null;
     if (connection.closed) return;
     if (this.#closed) return connection.destroy();
+    // An idle connection must be read, so that a close or a stray byte is seen at once.
+    if (connection.socket.isPaused()) connection.socket.resume();
     connection.reused = true;
     const waiter = this.#waiters.get(connection.target.key)?.shift();
     if (waiter !== undefined) {
