@@ -14,7 +14,8 @@ import { parseOptions, USAGE, type BenchOptions } from './lib/options.js';
 import { runPlan, warmUp } from './lib/plan.js';
 import { ProcessGroup } from './lib/processes.js';
 import { updateReadme } from './lib/readme.js';
-import { headerOf, markdownTable, notesOf, TABLE_NOTES } from './lib/report.js';
+import { headerOf, markdownTable, notesOf, tableNotes } from './lib/report.js';
+import { summarizeRounds, type Summary } from './lib/rounds.js';
 import { addAddedLatency, type Row } from './lib/rows.js';
 import { runSoak, soakMarkdown } from './lib/soak.js';
 import { requestLineFor } from './lib/targets.js';
@@ -52,10 +53,15 @@ async function countAuditEvents(file: string): Promise<AuditCount | null> {
 }
 
 interface Outcome {
+  /** Every run, as in results.jsonl. */
   readonly rows: Row[];
+  /** Per level and target over the rounds, as in summary.jsonl and the table. */
+  readonly summaries: Summary[];
   readonly soak: string | null;
   readonly audit: AuditCount | null;
 }
+
+const jsonLines = (rows: readonly Row[]): string => rows.map((row) => `${JSON.stringify(row)}\n`).join('');
 
 async function measureEverything(env: Environment, options: BenchOptions, outDir: string): Promise<Outcome> {
   const jsonl = join(outDir, 'results.jsonl');
@@ -63,7 +69,10 @@ async function measureEverything(env: Environment, options: BenchOptions, outDir
   await warmUp(context);
   const rows = await runPlan(context);
   addAddedLatency(rows);
-  writeFileSync(jsonl, rows.map((row) => `${JSON.stringify(row)}\n`).join('')); // now with added latency
+  writeFileSync(jsonl, jsonLines(rows)); // now with added latency
+  // The medians per level and target get a file of their own: results.jsonl stays one line per run.
+  const summaries = summarizeRounds(rows);
+  writeFileSync(join(outDir, 'summary.jsonl'), jsonLines(summaries));
   let soak: string | null = null;
   const clawgress = env.targets.find((target) => target.name === 'clawgress');
   if (options.soakS !== null && clawgress !== undefined) {
@@ -74,19 +83,20 @@ async function measureEverything(env: Environment, options: BenchOptions, outDir
     writeFileSync(join(outDir, 'soak.json'), `${JSON.stringify(result, null, 2)}\n`);
     soak = soakMarkdown(result, settings);
   }
-  return { rows, soak, audit: await countAuditEvents(env.auditFile) };
+  return { rows, summaries, soak, audit: await countAuditEvents(env.auditFile) };
 }
 
 function renderReport(machine: Machine, env: Environment, options: BenchOptions, outcome: Outcome): string {
   const header = headerOf(machine, {
-    durationS: outcome.rows.length === 0 ? null : options.durationS, warmupS: options.warmupS,
+    durationS: outcome.rows.length === 0 ? null : options.durationS, rounds: options.repeat, warmupS: options.warmupS,
     origin: `${env.originKind} (1 worker, /${options.body})`,
     workers: options.workers === null ? 'its default workers (one per core)' : `--workers ${options.workers}`,
     auditTo: `${options.auditOut ?? 'a file'} and the SQLite store`,
     bundle: `${BUNDLE_SHAPE.agents} agents, ${BUNDLE_SHAPE.policies} policies, a quota per agent, seed ${options.seed}` +
       (env.manyAgentsAuthFile === null ? '' : `; ${options.manyAgents} more agents in 20 teams, a policy per team, for the many-agents level`),
   });
-  const parts = outcome.rows.length === 0 ? [header] : [header, '', markdownTable(outcome.rows), '', TABLE_NOTES];
+  const table = [markdownTable(outcome.summaries), '', tableNotes(options.repeat)];
+  const parts = outcome.rows.length === 0 ? [header] : [header, '', ...table];
   const notes = notesOf(outcome.rows);
   const { audit } = outcome;
   if (audit !== null) {

@@ -21,3 +21,20 @@ test('options: defaults, levels, and one clear line per mistake', () => {
   assert.deepEqual(parseOptions(['--duration', 'soon']), { ok: false, error: '--duration: `soon` is not a duration like 10s or 2m' });
   assert.equal(parseOptions(['--bogus']).ok, false);
 });
+
+test('options: --repeat takes 1 to 20 rounds, default 1', () => {
+  const cases: [name: string, argv: string[], expected: number | string][] = [
+    ['default', [], 1],
+    ['three rounds', ['--repeat', '3'], 3],
+    ['the most', ['--repeat', '20'], 20],
+    ['zero', ['--repeat', '0'], '--repeat: `0` is not an integer from 1 to 20'],
+    ['too many', ['--repeat', '21'], '--repeat: `21` is not an integer from 1 to 20'],
+    ['not an integer', ['--repeat', '2.5'], '--repeat: `2.5` is not an integer from 1 to 20'],
+    ['not a number', ['--repeat', 'three'], '--repeat: `three` is not an integer from 1 to 20'],
+  ];
+  for (const [name, argv, expected] of cases) {
+    const parsed = parseOptions(argv);
+    if (typeof expected === 'string') assert.deepEqual(parsed, { ok: false, error: expected }, name);
+    else assert.equal(parsed.ok && parsed.options?.repeat, expected, name);
+  }
+});

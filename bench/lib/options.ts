@@ -14,6 +14,9 @@ export const USAGE = `npm run bench -- [options]
                           request comes from the next of this many agents, each with its own key,
                           team policy and quota (0: none)
   --many-agents-conns 50  connections of that level
+  --repeat 1              rounds per level (1..20): each round runs every target once, in turn; the table
+                          shows per level and target the median over the rounds and their req/s range
+                          (every run in results.jsonl, the medians in summary.jsonl); the soak runs once
   --squid | --no-squid    include squid (default: when it is installed)
   --workers N             passed to clawgress serve (default: serve's own, one per core)
   --body 1k               response size: 1k or 100k
@@ -39,6 +42,8 @@ export interface BenchOptions {
   /** Agents the many-agents level spreads its requests over; 0: no such level. */
   readonly manyAgents: number;
   readonly manyAgentsConns: number;
+  /** Rounds per level; the table shows the median over them. */
+  readonly repeat: number;
   readonly squid: boolean | null; // null: when installed
   readonly workers: number | null;
   readonly body: '1k' | '100k';
@@ -58,11 +63,15 @@ export type ParsedOptions = { ok: true; options: BenchOptions } | { ok: false; e
 
 class OptionError extends Error {}
 
-function integer(name: string, text: string, minimum: number): number {
+function integer(name: string, text: string, minimum: number, maximum = Infinity): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < minimum) throw new OptionError(`--${name}: \`${text}\` is not an integer >= ${minimum}`);
-  return value;
+  if (Number.isInteger(value) && value >= minimum && value <= maximum) return value;
+  const range = maximum === Infinity ? `>= ${minimum}` : `from ${minimum} to ${maximum}`;
+  throw new OptionError(`--${name}: \`${text}\` is not an integer ${range}`);
 }
+
+// Twenty rounds of a full run already take well over an hour; more is likelier a typo (30 for 3).
+const MAX_REPEAT = 20;
 
 function seconds(name: string, text: string, allowZero = false): number {
   if (allowZero && text === '0') return 0;
@@ -84,6 +93,7 @@ const SPEC = {
   'open-conns': { type: 'string', default: '2000' },
   'many-agents': { type: 'string', default: '200' },
   'many-agents-conns': { type: 'string', default: '50' },
+  repeat: { type: 'string', default: '1' },
   squid: { type: 'boolean' },
   'no-squid': { type: 'boolean' },
   workers: { type: 'string' },
@@ -112,6 +122,7 @@ function build(values: ReturnType<typeof parseArgs<{ options: typeof SPEC }>>['v
     openConns: integer('open-conns', values['open-conns'], 1),
     manyAgents: integer('many-agents', values['many-agents'], 0),
     manyAgentsConns: integer('many-agents-conns', values['many-agents-conns'], 1),
+    repeat: integer('repeat', values.repeat, 1, MAX_REPEAT),
     squid: values.squid ? true : values['no-squid'] ? false : null,
     workers: values.workers === undefined ? null : integer('workers', values.workers, 1),
     body: values.body,

@@ -2,7 +2,9 @@
 // (direct, clawgress, squid at c=1, then all of them at c=50, ...), so a noisy stretch of
 // machine time hits every target; then the many-agents level (c=50 again, each request from
 // the next of 200 agents); then the open-loop round at the nominal rate, from the bench agent
-// and then from the many agents.
+// and then from the many agents. With --repeat N each level runs N rounds before the next
+// level, every round all targets in turn: each round is a paired comparison in one stretch of
+// machine time, and the table takes the median over the rounds (rounds.ts).
 
 import type { Environment } from './environment.js';
 import { measure } from './measure.js';
@@ -41,16 +43,16 @@ interface ManyAgents {
   readonly authFile: string;
 }
 
-async function closedLoopRow(context: PlanContext, target: Target, conns: number, many: ManyAgents | null = null): Promise<Row> {
+async function closedLoopRow(context: PlanContext, target: Target, round: number, conns: number, many: ManyAgents | null = null): Promise<Row> {
   const { env, options } = context;
   const line = requestLineFor(target, env.originPort, options.body);
   const authFile = many === null || target.name === 'direct' ? {} : { authFile: many.authFile };
   const run = { target, line, conns, durationS: options.durationS, timeoutS: options.timeoutS, ...authFile };
   const measured = await measure(target, () => runWrk(run));
-  return rowFromWrk({ target: target.name, body: options.body, conns, agents: many?.agents ?? null }, measured);
+  return rowFromWrk({ target: target.name, body: options.body, conns, agents: many?.agents ?? null, round }, measured);
 }
 
-async function openLoopRow(context: PlanContext, target: Target, many: ManyAgents | null = null): Promise<Row> {
+async function openLoopRow(context: PlanContext, target: Target, round: number, many: ManyAgents | null = null): Promise<Row> {
   const { env, options } = context;
   const line = requestLineFor(target, env.originPort, options.body);
   const authFile = many === null || target.name === 'direct' ? {} : { authFile: many.authFile };
@@ -59,7 +61,7 @@ async function openLoopRow(context: PlanContext, target: Target, many: ManyAgent
     durationS: options.durationS, warmupS: options.warmupS, timeoutS: options.timeoutS, ...authFile,
   };
   const measured = await measure(target, (window) => runOpenLoop(run, window));
-  const level = { target: target.name, body: options.body, conns: options.openConns, agents: many?.agents ?? null, rate: options.rate };
+  const level = { target: target.name, body: options.body, conns: options.openConns, agents: many?.agents ?? null, round, rate: options.rate };
   return rowFromOpenLoop(level, measured);
 }
 
@@ -68,40 +70,55 @@ function describe(row: Row): string {
   return `${row.req_per_s.toFixed(0)} req/s, p50 ${p(row.p50_ms)} p99 ${p(row.p99_ms)} ms, ${row.errors} errors`;
 }
 
+/** One level of the plan: its label in the log, and how one target's run at it is measured. */
+interface Level {
+  readonly label: string;
+  readonly measure: (target: Target, round: number) => Promise<Row>;
+}
+
+function levelsOf(context: PlanContext, many: ManyAgents | null): Level[] {
+  const { options } = context;
+  const levels: Level[] = options.conns.map((conns) => ({
+    label: `closed c=${conns}`, measure: (target, round) => closedLoopRow(context, target, round, conns),
+  }));
+  if (many !== null) {
+    levels.push({
+      label: `closed c=${options.manyAgentsConns}, ${many.agents} agents`,
+      measure: (target, round) => closedLoopRow(context, target, round, options.manyAgentsConns, many),
+    });
+  }
+  if (options.rate > 0) {
+    levels.push({ label: `open ${options.openConns} conns @ ${options.rate}/s`, measure: (target, round) => openLoopRow(context, target, round) });
+    // The same rate spread over the load agents: each agent's requests reach a worker a few
+    // times a second at most, so admissions rely on the primary's quota answers more often.
+    if (many !== null) {
+      levels.push({
+        label: `open ${options.openConns} conns @ ${options.rate}/s, ${many.agents} agents`,
+        measure: (target, round) => openLoopRow(context, target, round, many),
+      });
+    }
+  }
+  return levels;
+}
+
 export async function runPlan(context: PlanContext): Promise<Row[]> {
   const { env, options, log, onRow } = context;
   const rows: Row[] = [];
   const manyAgentsAuthFile = options.manyAgents > 0 ? env.manyAgentsAuthFile : null;
   const many = manyAgentsAuthFile === null ? null : { agents: options.manyAgents, authFile: manyAgentsAuthFile };
-  const openRounds = options.rate > 0 ? (many === null ? 1 : 2) : 0;
-  const total = (options.conns.length + (many === null ? 0 : 1) + openRounds) * env.targets.length;
-  const record = async (label: string, target: Target, measureRow: () => Promise<Row>): Promise<void> => {
-    log(`[${rows.length + 1}/${total}] ${target.name} ${label} ${options.durationS} s`);
-    const row = await measureRow();
-    rows.push(row);
-    onRow(row);
-    log(`  ${describe(row)}`);
-    await waitUntilIdle(target.port);
-  };
-  for (const conns of options.conns) {
-    for (const target of env.targets) await record(`closed c=${conns}`, target, () => closedLoopRow(context, target, conns));
-  }
-  if (many !== null) {
-    for (const target of env.targets) {
-      const label = `closed c=${options.manyAgentsConns}, ${many.agents} agents`;
-      await record(label, target, () => closedLoopRow(context, target, options.manyAgentsConns, many));
-    }
-  }
-  if (options.rate > 0) {
-    for (const target of env.targets) {
-      await record(`open ${options.openConns} conns @ ${options.rate}/s`, target, () => openLoopRow(context, target));
-    }
-    // The same rate spread over the load agents: each agent's requests reach a worker a few
-    // times a second at most, so admissions rely on the primary's quota answers more often.
-    if (many !== null) {
+  const levels = levelsOf(context, many);
+  const total = levels.length * options.repeat * env.targets.length;
+  // With one round the log reads as it did before --repeat.
+  const roundOf = (round: number): string => (options.repeat === 1 ? '' : `, round ${round}/${options.repeat}`);
+  for (const level of levels) {
+    for (let round = 1; round <= options.repeat; round++) {
       for (const target of env.targets) {
-        const label = `open ${options.openConns} conns @ ${options.rate}/s, ${many.agents} agents`;
-        await record(label, target, () => openLoopRow(context, target, many));
+        log(`[${rows.length + 1}/${total}] ${target.name} ${level.label} ${options.durationS} s${roundOf(round)}`);
+        const row = await level.measure(target, round);
+        rows.push(row);
+        onRow(row);
+        log(`  ${describe(row)}`);
+        await waitUntilIdle(target.port);
       }
     }
   }

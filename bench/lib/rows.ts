@@ -15,6 +15,9 @@ export interface Row {
   /** The many-agents level: requests spread over this many agents (direct: the level's baseline);
    *  null: every request from the one bench agent. */
   readonly agents: number | null;
+  /** Which of its level's --repeat rounds (1..N) this run was; absent on the soak's row and on
+   *  summaries over the rounds (rounds.ts). */
+  readonly round?: number;
   /** Offered load in req/s (open loop); null for closed loop. */
   readonly rate: number | null;
   readonly duration_s: number;
@@ -54,6 +57,7 @@ export interface RunContext {
   readonly body: string;
   readonly conns: number;
   readonly agents: number | null;
+  readonly round?: number;
 }
 
 const round = (value: number, places = 3): number => Math.round(value * 10 ** places) / 10 ** places;
@@ -109,9 +113,13 @@ export function rowFromOpenLoop(context: RunContext & { rate: number }, measured
   };
 }
 
-/** Added latency: through the proxy minus direct, same mode, body, connections, agents and rate, same run. */
+/** What makes a level: mode, body, connections, agents and rate (not the target, not the round). */
+export const levelKey = (row: Row): string => `${row.mode}|${row.body}|${row.conns}|${row.agents}|${row.rate}`;
+
+/** Added latency: through the proxy minus direct, same level, same round of the same run: a
+ *  paired difference, so a slow stretch of machine time that hit the round hits both sides. */
 export function addAddedLatency(rows: Row[]): void {
-  const key = (row: Row): string => `${row.mode}|${row.body}|${row.conns}|${row.agents}|${row.rate}`;
+  const key = (row: Row): string => `${levelKey(row)}|${row.round}`;
   const direct = new Map(rows.filter((row) => row.target === 'direct').map((row) => [key(row), row]));
   for (const row of rows) {
     const baseline = direct.get(key(row));
