@@ -16,6 +16,7 @@ const CASES: ReadonlyArray<[string, Record<string, unknown>]> = [
   ['an unsealed event (null links)', makeEvent('r2') as unknown as Record<string, unknown>],
   ['an identified event', { ...sealed, identity: { agent_id: 'a"g\\ent', team_id: 't', project_id: 'p', environment: 'prod', auth_type: 'jwt', status: 'active' } }],
   ['strings that need escaping and astral characters', { ...sealed, reason: 'line\nbreak "quoted" \u2028 😀 \u0001', destination: { ...sealed.destination, path: '/ü/%20?' } }],
+  ['a lone surrogate, DEL and a backslash in plain strings', { ...sealed, reason: 'x\ud800y\u007f', gateway_id: 'gw\\1', request_id: '\udc00' }],
   ['numbers of every kind', { ...sealed, latency_ms: 1e-7, bytes_in: 2 ** 53 - 1, bytes_out: -0, status: 599, bundle_version: 1.5e21 }],
   ['schema 1 (no chain fields): the general path', (() => { const { prev_hash: _p, hash: _h, ...v1 } = { ...sealed, schema_version: 1 }; return v1; })()],
   ['an extra field: the general path', { ...sealed, quota_mark: 'alert_only' }],
