@@ -3,6 +3,7 @@
 // restarts a worker that dies, and aggregates their metrics. Where bundles come from and where
 // audit goes is the hub's business (the local control plane, or a remote one).
 import cluster, { type Worker } from 'node:cluster';
+import { getPriority, setPriority } from 'node:os';
 import { unpackEvent, type WireEvent } from '../audit/index.js';
 import { systemClock, type AuditEvent, type SignedBundle } from '../core/index.js';
 import type { Config } from '../config/index.js';
@@ -81,7 +82,7 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
       process.exit(1);
     }
     logger.error({ code, signal, pid: worker.process.pid }, 'gateway worker exited: starting a new one');
-    setTimeout(() => !stopping && fork(states), RESTART_DELAY_MS);
+    setTimeout(() => !stopping && fork(states, logger), RESTART_DELAY_MS);
   });
   // Workers accept connections themselves, on descriptors of the socket bound above
   // (listen-handle.ts), and even out their shares afterwards (cluster-balance.ts). Node's
@@ -90,7 +91,7 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
   // seconds for their turn (p90 3.2 s in `npm run bench`). Nothing here listens through the
   // cluster module any more; the policy stays off for anything that would.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
-  for (let i = 0; i < config.workers; i++) fork(states);
+  for (let i = 0; i < config.workers; i++) fork(states, logger);
   return {
     listening,
     readiness: () => workersReady(states, config.workers),
@@ -104,18 +105,27 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
   };
 }
 
-// Workers run at the primary's priority. They ran 3 nicer (so that under saturation the
-// primary, which seals, stores and prints every event, kept up: 2% of events were dropped in
-// a 5-minute soak at 2,000 connections without it), but that made every wake-up of the
-// primary preempt a worker in the middle of its requests. Since workers hand their events
-// over every 20 ms instead of 5 (serve-worker.ts), the primary keeps up at equal priority:
-// 60 s saturated at c=2,000 (12,300 req/s) and c=50 (12,800 req/s, queue depth under 500),
-// and with 200 agents at c=50 (8,900 req/s), no event dropped. At c=50, equal priority cost
-// 9-10% less CPU per request in 3 of 4 alternating pairs (5% more in the fourth) and gave a
-// lower p99 in 3 of 4.
-function fork(states: Map<Worker, WorkerState>): void {
+// Workers run a little nicer than the primary, which seals, stores and prints every audit
+// event of the node. At equal priority, under CPU saturation the workers' admissions outrun
+// it: its queues fill and events are dropped (counted). On 2026-12-04, 40 s at 2,000
+// connections through `serve` (wrk, one agent): 54,573 events dropped of ~524,000 at equal
+// priority, none at 3 nicer (11,750 against 13,100 req/s: a saturated gateway slows down by
+// what its audit costs instead); a 5-minute soak at equal priority dropped 37% and the
+// primary's memory grew from 190 to 650 MiB with its backlog. (An earlier 60 s check at equal
+// priority had dropped nothing: the margin is thin and the machine decides.) The price is
+// that each wake-up of the primary may preempt a worker in the middle of its requests, which
+// shows in the tail at low load (README: Performance).
+export const WORKER_NICENESS = 3;
+
+function fork(states: Map<Worker, WorkerState>, logger: Logger): void {
   const worker = cluster.fork();
   states.set(worker, { port: null, connections: 0, bundleVersion: 0, relaying: false, nextBundle: null });
+  const pid = worker.process.pid;
+  try {
+    if (pid !== undefined) setPriority(pid, Math.min(19, getPriority() + WORKER_NICENESS));
+  } catch (error) {
+    logger.warn({ err: error }, 'could not lower a gateway worker\'s priority: under saturation audit events may be dropped (counted)');
+  }
 }
 
 /** One bundle write per worker at a time; bundles published meanwhile collapse into the

@@ -3,16 +3,18 @@
 // tolerance of cli/cluster-balance.ts (clients of a worker over its share are told
 // `Connection: close` and reconnect, as undici's Client does by itself). And each worker
 // accepts on several descriptors of the one proxy socket (cli/listen-handle.ts), every one of
-// which serves and counts what it accepts.
+// which serves and counts what it accepts. Workers run nicer than the primary.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { Client } from 'undici';
 import { startHttpOrigin, type Origin } from '../helpers/origin.js';
 import { createKeyAgent, publishPolicies, startServe, type ServeProcess } from '../helpers/serve.js';
 import { eventually } from '../helpers/wait.js';
 import { ACCEPTORS_PER_WORKER } from '../../src/cli/listen-handle.js';
+import { WORKER_NICENESS } from '../../src/cli/cluster-primary.js';
 
 const CONNECTIONS = 40;
 
@@ -119,4 +121,11 @@ test('each worker accepts on its own descriptors of the one proxy socket, and se
   } finally {
     await Promise.all(clients.map((client) => client.close()));
   }
+});
+
+test('workers run nicer than the primary, so that under saturation the primary keeps up with their audit events', () => {
+  const primary = serve.child.pid as number;
+  const pids = workerPids(primary);
+  assert.equal(pids.length, 2);
+  for (const pid of pids) assert.equal(getPriority(pid), Math.min(19, getPriority(primary) + WORKER_NICENESS), `nice of worker ${pid}`);
 });
