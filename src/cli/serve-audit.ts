@@ -21,6 +21,7 @@ import {
 import type { Config } from '../config/index.js';
 import type { ControlPlane } from '../control/index.js';
 import type { Logger, Metrics, ReadinessCheck } from '../observe/index.js';
+import { createDropAlerter } from './drop-alerter.js';
 
 // Long enough that a batch carries a few hundred events under load, short enough that one
 // batch's SQLite work (~1 ms at 20k events/s) is a short burst: at 20 ms each burst took the
@@ -32,8 +33,6 @@ const CHECKPOINT_EVERY_EVENTS = 1_000;
 const CHECKPOINT_INTERVAL_MS = 10_000;
 /** How long a drop keeps /readyz saying the audit trail is degraded. */
 const DEGRADED_WINDOW_MS = 60_000;
-// A full queue drops on every request; one alert line per sink every 10 s says how many.
-const DROP_ALERT_INTERVAL_MS = 10_000;
 
 export interface ServeAuditLog {
   readonly queue: ChainedAuditQueue;
@@ -69,7 +68,7 @@ export function createNodeAuditLog(options: {
   sinks: readonly AuditSink[];
 }): ServeAuditLog {
   const { config, metrics, logger, sinks } = options;
-  const warnDropped = dropAlerter(logger);
+  const warnDropped = createDropAlerter(logger, 'node');
   const health = new AuditHealth({ clock: systemClock, windowMs: DEGRADED_WINDOW_MS, sinks: sinks.map((sink) => sink.name) });
   const statePath = join(config.dataDir, 'audit-chain.json');
   const restored = readChainState(statePath);
@@ -116,19 +115,4 @@ function registerDegradedGauge(metrics: Metrics, health: AuditHealth): void {
       }
     },
   });
-}
-
-function dropAlerter(logger: Logger): (sink: string, reason: string, count: number) => void {
-  const pending = new Map<string, { count: number; last: number }>();
-  return (sink, reason, count) => {
-    const key = `${sink}:${reason}`;
-    const entry = pending.get(key) ?? { count: 0, last: 0 };
-    entry.count += count;
-    pending.set(key, entry);
-    const now = Date.now();
-    if (now - entry.last < DROP_ALERT_INTERVAL_MS) return;
-    logger.warn({ sink, reason, dropped: entry.count }, 'audit events dropped: the audit queue is full');
-    entry.count = 0;
-    entry.last = now;
-  };
 }

@@ -7,6 +7,7 @@ import type { Config } from '../config/index.js';
 import { createMetrics, snapshotMetrics, type Logger, type Metrics } from '../observe/index.js';
 import { LOAD_REPORT_MS } from './cluster-balance.js';
 import { isPrimaryMessage, type WorkerToPrimary } from './cluster-messages.js';
+import { createDropAlerter, type DropAlerter } from './drop-alerter.js';
 import { createLimiter, createServeGateway, type GatewaySecrets } from './serve-gateway.js';
 import { onStopSignals } from './serve.js';
 
@@ -26,20 +27,25 @@ function send(message: WorkerToPrimary): Promise<void> {
 const IPC_LINGER_MS = 20;
 
 /** Audit events leave the worker in batches over IPC; the primary's queue writes them. */
-function createPrimarySink(config: Config, metrics: Metrics, logger: Logger): AuditQueue {
+function createPrimarySink(config: Config, metrics: Metrics, logger: Logger, warnDropped: DropAlerter): AuditQueue {
   return new AuditQueue({
     // One IPC message per few milliseconds of events, not per event-loop turn.
     sinks: [withLinger({ name: 'primary', write: (batch: readonly AuditEvent[]) => send({ type: 'clawgress:audit', events: batch.map(packEvent) }) }, IPC_LINGER_MS)],
     capacity: config.auditQueueSize,
     batchSize: config.auditBatchSize,
-    onDrop: (sink, reason, count) => metrics.auditDropped.inc({ sink, reason }, count),
+    onDrop: (sink, reason, count) => {
+      metrics.auditDropped.inc({ sink, reason }, count);
+      // A worker's queue fills when the primary falls behind it: said here, where it happens.
+      warnDropped(sink, reason, count);
+    },
     onSinkError: (sink, error) => logger.error({ sink, err: error }, 'audit hand-off to the primary failed: will retry'),
   });
 }
 
 export async function runWorker(config: Config, logger: Logger, secrets: GatewaySecrets): Promise<void> {
   const metrics = createMetrics();
-  const audit = createPrimarySink(config, metrics, logger);
+  const warnDropped = createDropAlerter(logger, 'worker');
+  const audit = createPrimarySink(config, metrics, logger, warnDropped);
   metrics.setAuditDepthSource(() => audit.depth());
   const limiter = createLimiter(config, 'worker');
   const gateway = createServeGateway({
@@ -52,6 +58,7 @@ export async function runWorker(config: Config, logger: Logger, secrets: Gateway
   const stop = async (): Promise<void> => {
     await gateway.close(config.shutdownGrace);
     await audit.close(config.shutdownGrace);
+    warnDropped.flush();
     await limiter.close();
   };
   let firstBundle: () => void = () => undefined;
