@@ -6,6 +6,7 @@ import { appendFileSync, createReadStream, mkdirSync, rmSync, writeFileSync } fr
 import { join } from 'node:path';
 import { readAuditJsonLines } from '../src/audit/index.js';
 import type { AuditEvent } from '../src/core/index.js';
+import { auditDropsNote, fetchAuditDrops, type AuditDrops } from './lib/audit-drops.js';
 import { ensureBuilt, PROJECT_DIR } from './lib/clawgress.js';
 import { BUNDLE_SHAPE, makeTmpDir, setUpEnvironment, type Environment } from './lib/environment.js';
 import { raisedFdLimit } from './lib/fd-limit.js';
@@ -59,6 +60,7 @@ interface Outcome {
   readonly summaries: Summary[];
   readonly soak: string | null;
   readonly audit: AuditCount | null;
+  readonly drops: AuditDrops;
 }
 
 const jsonLines = (rows: readonly Row[]): string => rows.map((row) => `${JSON.stringify(row)}\n`).join('');
@@ -83,7 +85,7 @@ async function measureEverything(env: Environment, options: BenchOptions, outDir
     writeFileSync(join(outDir, 'soak.json'), `${JSON.stringify(result, null, 2)}\n`);
     soak = soakMarkdown(result, settings);
   }
-  return { rows, summaries, soak, audit: await countAuditEvents(env.auditFile) };
+  return { rows, summaries, soak, audit: await countAuditEvents(env.auditFile), drops: await fetchAuditDrops(env.metricsUrl) };
 }
 
 function renderReport(machine: Machine, env: Environment, options: BenchOptions, outcome: Outcome): string {
@@ -103,6 +105,7 @@ function renderReport(machine: Machine, env: Environment, options: BenchOptions,
     const other = audit.events - audit.allowed;
     notes.push(`audit: clawgress wrote ${audit.events} events to stdout (${audit.allowed} allow, ${other} other), warm-up and probes included`);
   }
+  notes.push(auditDropsNote(outcome.drops));
   if (notes.length > 0) parts.push('', ...notes.map((note) => `- ${note}`));
   if (outcome.soak !== null) parts.push('', outcome.soak);
   return `${parts.join('\n')}\n`;

@@ -21,6 +21,8 @@ export interface Environment {
   readonly auditFile: string;
   /** Proxy-Authorization values of the load agents, one per line (many-agents level); null: no such level. */
   readonly manyAgentsAuthFile: string | null;
+  /** clawgress serve's /metrics (its audit drop counter is read at the end). */
+  readonly metricsUrl: string;
 }
 
 export interface EnvironmentSetup {
@@ -62,20 +64,21 @@ export async function setUpEnvironment(setup: EnvironmentSetup): Promise<Environ
   }
   for (const target of targets) await probe(target, requestLineFor(target, originPort, options.body));
   log(`probed: ${targets.map((target) => target.name).join(', ')} answer 200`);
-  return { targets, originPort, originKind: origin.kind, auditFile: auditFileOf(options, outDir), manyAgentsAuthFile: clawgress.manyAgentsAuthFile };
+  return { targets, originPort, originKind: origin.kind, auditFile: auditFileOf(options, outDir), manyAgentsAuthFile: clawgress.manyAgentsAuthFile, metricsUrl: clawgress.metricsUrl };
 }
 
 function auditFileOf(options: BenchOptions, outDir: string): string {
   return options.auditOut ?? join(outDir, 'audit.jsonl');
 }
 
-async function setUpClawgress(setup: EnvironmentSetup, originPort: number): Promise<{ target: Target; manyAgentsAuthFile: string | null }> {
+async function setUpClawgress(setup: EnvironmentSetup, originPort: number): Promise<{ target: Target; manyAgentsAuthFile: string | null; metricsUrl: string }> {
   const { options, group, tmpDir, outDir, log } = setup;
   const dataDir = join(tmpDir, 'data');
   mkdirSync(dataDir);
   const gatewayPort = await pickFreePort();
+  const adminPort = await pickFreePort();
   const clawgress = await startClawgress({
-    group, dataDir, gatewayPort, adminPort: await pickFreePort(), workers: options.workers,
+    group, dataDir, gatewayPort, adminPort, workers: options.workers,
     auditFile: auditFileOf(options, outDir), logFile: join(outDir, 'serve.log'),
   });
   const load = loadAgents(options.manyAgents, originPort);
@@ -95,5 +98,5 @@ async function setUpClawgress(setup: EnvironmentSetup, originPort: number): Prom
     name: 'clawgress', port: gatewayPort,
     proxyAuthorization: basicAuthorization(BENCH_AGENT.agent_id, keys.bench), rootPid: clawgress.started.pid,
   };
-  return { target, manyAgentsAuthFile };
+  return { target, manyAgentsAuthFile, metricsUrl: `http://127.0.0.1:${adminPort}/metrics` };
 }
