@@ -20,7 +20,9 @@ export type WorkerToPrimary =
   | { readonly type: 'clawgress:audit'; readonly events: readonly WireEvent[] }
   | { readonly type: 'clawgress:quota-alert'; readonly agent_id: string; readonly limit: AlertLimit; readonly note: string }
   | { readonly type: 'clawgress:metrics'; readonly id: number; readonly metrics: unknown }
-  | { readonly type: 'clawgress:load'; readonly connections: number };
+  | { readonly type: 'clawgress:load'; readonly connections: number }
+  /** Events the worker's hand-off queue dropped since its last such message (one per alert window). */
+  | { readonly type: 'clawgress:audit-dropped'; readonly dropped: number };
 
 function hasType(message: unknown): message is { type: string } {
   return typeof message === 'object' && message !== null && typeof (message as { type?: unknown }).type === 'string';
@@ -31,5 +33,5 @@ export function isPrimaryMessage(message: unknown): message is PrimaryToWorker {
 }
 
 export function isWorkerMessage(message: unknown): message is WorkerToPrimary {
-  return hasType(message) && ['clawgress:bundle-request', 'clawgress:listen-request', 'clawgress:listening', 'clawgress:bundle-applied', 'clawgress:audit', 'clawgress:quota-alert', 'clawgress:metrics', 'clawgress:load'].includes(message.type);
+  return hasType(message) && ['clawgress:bundle-request', 'clawgress:listen-request', 'clawgress:listening', 'clawgress:bundle-applied', 'clawgress:audit', 'clawgress:quota-alert', 'clawgress:metrics', 'clawgress:load', 'clawgress:audit-dropped'].includes(message.type);
 }

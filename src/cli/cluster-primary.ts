@@ -19,6 +19,8 @@ export interface ClusterHub {
   onBundle(listener: (bundle: SignedBundle) => void): () => void;
   enqueueAudit(event: AuditEvent): boolean;
   reportQuotaAlert(agentId: string, limit: AlertLimit, note: string): void;
+  /** A worker's hand-off queue dropped events: the node's /readyz `audit` says degraded. */
+  noteWorkerAuditDrops(count: number): void;
 }
 
 export interface ClusterHandle {
@@ -199,6 +201,9 @@ function onWorkerMessage(
       return;
     case 'clawgress:quota-alert':
       return ctx.hub.reportQuotaAlert(message.agent_id, message.limit, message.note);
+    case 'clawgress:audit-dropped':
+      if (Number.isSafeInteger(message.dropped) && message.dropped > 0) ctx.hub.noteWorkerAuditDrops(message.dropped);
+      return;
     case 'clawgress:metrics':
       ctx.metricsReplies.get(message.id)?.(message.metrics as MetricsSnapshot);
       return;

@@ -48,3 +48,19 @@ void test('sinks and reasons are counted apart, and flush tells what is pending'
     mock.timers.reset();
   }
 });
+
+void test('every count that is logged is also handed to onTold (a worker passes it to the primary)', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const { logger } = recordingLogger();
+    const heard: number[] = [];
+    const alert = createDropAlerter(logger, 'worker', 1_000, (_sink, _reason, dropped) => heard.push(dropped));
+    alert('primary', 'queue_full', 2);
+    alert('primary', 'queue_full', 3);
+    assert.deepEqual(heard, [2]);
+    mock.timers.tick(1_000);
+    assert.deepEqual(heard, [2, 3]);
+  } finally {
+    mock.timers.reset();
+  }
+});

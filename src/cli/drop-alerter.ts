@@ -13,10 +13,18 @@ export interface DropAlerter {
   flush(): void;
 }
 
-export function createDropAlerter(logger: Logger, where: string, intervalMs = DROP_ALERT_INTERVAL_MS): DropAlerter {
+/** `onTold` hears every count that is logged (a worker passes it on to the primary's /readyz). */
+export function createDropAlerter(
+  logger: Logger,
+  where: string,
+  intervalMs = DROP_ALERT_INTERVAL_MS,
+  onTold: (sink: string, reason: string, dropped: number) => void = () => undefined,
+): DropAlerter {
   const windows = new Map<string, { sink: string; reason: string; pending: number; timer: NodeJS.Timeout }>();
-  const tell = (sink: string, reason: string, dropped: number): void =>
+  const tell = (sink: string, reason: string, dropped: number): void => {
     logger.warn({ sink, reason, dropped, where }, 'audit events dropped: the audit queue is full');
+    onTold(sink, reason, dropped);
+  };
   const closeWindow = (key: string): void => {
     const window = windows.get(key);
     if (window === undefined) return;

@@ -150,6 +150,7 @@ async function runGatewayPrimary(config: Config, logger: Logger, secrets: Gatewa
         onBundle: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
         enqueueAudit: (event) => audit.enqueue(event),
         reportQuotaAlert: quotaAlertLogger(logger, systemClock),
+        noteWorkerAuditDrops: auditLog.noteWorkerDrops,
       },
     });
     proxyPort = await workers.listening;

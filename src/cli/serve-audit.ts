@@ -33,11 +33,15 @@ const CHECKPOINT_EVERY_EVENTS = 1_000;
 const CHECKPOINT_INTERVAL_MS = 10_000;
 /** How long a drop keeps /readyz saying the audit trail is degraded. */
 const DEGRADED_WINDOW_MS = 60_000;
+/** The name /readyz and clawgress_audit_degraded give the workers' hand-off queues. */
+export const WORKER_HANDOFF = 'workers';
 
 export interface ServeAuditLog {
   readonly queue: ChainedAuditQueue;
   /** `audit` in /readyz: always ready (enforcement goes on), `degraded: …` when a sink fails or drops. */
   readonly readiness: ReadinessCheck;
+  /** Drops that happened before the node's queue (a worker's hand-off), under `workers`. */
+  noteWorkerDrops(count: number): void;
 }
 
 export function createServeAuditLog(options: {
@@ -100,7 +104,11 @@ export function createNodeAuditLog(options: {
   });
   metrics.setAuditDepthSource(() => queue.depth());
   registerDegradedGauge(metrics, health);
-  return { queue, readiness: { name: 'audit', check: () => ({ ok: true, detail: health.status().detail }) } };
+  return {
+    queue,
+    readiness: { name: 'audit', check: () => ({ ok: true, detail: health.status().detail }) },
+    noteWorkerDrops: (count) => health.noteDropped(WORKER_HANDOFF, count),
+  };
 }
 
 function registerDegradedGauge(metrics: Metrics, health: AuditHealth): void {

@@ -18,6 +18,8 @@ export interface ControlSide {
   readonly control: ControlPlane;
   /** Seals every event into the hash chain, then queues it (see serve-audit.ts). */
   readonly audit: ChainedAuditQueue;
+  /** Drops at a worker's hand-off, for /readyz (ServeAuditLog.noteWorkerDrops). */
+  readonly noteWorkerAuditDrops: (count: number) => void;
   readonly admin: FastifyInstance;
 }
 
@@ -41,7 +43,7 @@ export async function startControlSide(options: {
     ...(options.proxyAddress ? { uiConfig: { proxyAddress: options.proxyAddress } } : {}),
   });
   await admin.listen({ host: config.adminListen.host, port: config.adminListen.port });
-  return { secrets, store, control, audit, admin };
+  return { secrets, store, control, audit, noteWorkerAuditDrops: auditLog.noteWorkerDrops, admin };
 }
 
 /** The deployment's secrets, its store and the control plane over them (serve and control-plane). */

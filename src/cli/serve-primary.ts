@@ -32,6 +32,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
       onBundle: (listener) => side.control.onBundle(listener),
       enqueueAudit: (event) => side.audit.enqueue(event),
       reportQuotaAlert: quotaAlertLogger(logger.child({ component: 'gateway' }), systemClock),
+      noteWorkerAuditDrops: side.noteWorkerAuditDrops,
     },
   });
   const cluster = workers;

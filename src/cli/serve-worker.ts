@@ -7,7 +7,7 @@ import type { Config } from '../config/index.js';
 import { createMetrics, snapshotMetrics, type Logger, type Metrics } from '../observe/index.js';
 import { LOAD_REPORT_MS } from './cluster-balance.js';
 import { isPrimaryMessage, type WorkerToPrimary } from './cluster-messages.js';
-import { createDropAlerter, type DropAlerter } from './drop-alerter.js';
+import { createDropAlerter, DROP_ALERT_INTERVAL_MS, type DropAlerter } from './drop-alerter.js';
 import { createLimiter, createServeGateway, type GatewaySecrets } from './serve-gateway.js';
 import { onStopSignals } from './serve.js';
 
@@ -44,7 +44,9 @@ function createPrimarySink(config: Config, metrics: Metrics, logger: Logger, war
 
 export async function runWorker(config: Config, logger: Logger, secrets: GatewaySecrets): Promise<void> {
   const metrics = createMetrics();
-  const warnDropped = createDropAlerter(logger, 'worker');
+  // Each logged count also goes to the primary, whose /readyz then says the audit is degraded.
+  const warnDropped = createDropAlerter(logger, 'worker', DROP_ALERT_INTERVAL_MS, (_sink, _reason, dropped) =>
+    void send({ type: 'clawgress:audit-dropped', dropped }).catch(() => undefined));
   const audit = createPrimarySink(config, metrics, logger, warnDropped);
   metrics.setAuditDepthSource(() => audit.depth());
   const limiter = createLimiter(config, 'worker');
