@@ -34,7 +34,7 @@ const CHECKPOINT_INTERVAL_MS = 10_000;
 /** How long a drop keeps /readyz saying the audit trail is degraded. */
 const DEGRADED_WINDOW_MS = 60_000;
 /** The name /readyz and clawgress_audit_degraded give the workers' hand-off queues. */
-export const WORKER_HANDOFF = 'workers';
+const WORKER_HANDOFF = 'workers';
 
 export interface ServeAuditLog {
   readonly queue: ChainedAuditQueue;
