@@ -62,6 +62,31 @@ describe('decide() and compilePolicies()', () => {
     assert.ok(Object.isFrozen(first));
   });
 
+  test('a wildcard of any length matches, however many labels the index skips', () => {
+    // decide() looks a suffix up only when some wildcard has that many labels; names of 30
+    // labels or more share one mark, so a long one is always looked up.
+    const deep = Array.from({ length: 32 }, (_, i) => `l${i}`).join('.');
+    const index = compilePolicies([
+      policy('deep', { match: { domains: [`*.${deep}`] } }),
+      policy('short', { match: { domains: ['*.example.com'] } }),
+    ]);
+    assert.equal(decide(index, IDENTITY, get(`http://a.b.${deep}/`)).policy_id, 'deep');
+    assert.equal(decide(index, IDENTITY, get(`http://a.l31.l30/`)).policy_id, 'default-deny');
+    assert.equal(decide(index, IDENTITY, get('http://x.y.example.com/')).policy_id, 'short');
+    assert.equal(decide(index, IDENTITY, get('http://example.com/')).policy_id, 'default-deny');
+  });
+
+  test('equal selector sets are shared between compiled policies, and each policy keeps its own answer', () => {
+    const index = compilePolicies([
+      policy('get-a', { match: { domains: ['a.example.com'], methods: ['get', 'HEAD'], teams: ['team-a'] } }),
+      policy('get-b', { priority: 1, action: 'deny', match: { domains: ['b.example.com'], methods: ['HEAD', 'GET'], teams: ['team-a'] } }),
+    ]);
+    assert.equal(decide(index, IDENTITY, get('http://a.example.com/')).policy_id, 'get-a');
+    assert.equal(decide(index, IDENTITY, get('http://b.example.com/')).decision, 'deny');
+    assert.equal(decide(index, IDENTITY, get('http://b.example.com/', 'POST')).policy_id, 'default-deny');
+    assert.equal(decide(index, { ...IDENTITY, team_id: 'team-b' }, get('http://a.example.com/')).policy_id, 'default-deny');
+  });
+
   test('disabled policies are not counted in the size', () => {
     const index = compilePolicies([policy('on', { match: {} }), policy('off', { enabled: false, match: {} })]);
     assert.equal(index.size, 1);
@@ -152,8 +177,8 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-const HOSTS = ['a.example.com', 'b.a.example.com', 'example.com', 'x.example.org', 'evilexample.com'];
-const RULES = ['a.example.com', '*.example.com', '*.a.example.com', 'example.com', '*.example.org', 'x.example.org'];
+const HOSTS = ['a.example.com', 'b.a.example.com', 'c.b.a.example.com', 'example.com', 'x.example.org', 'evilexample.com'];
+const RULES = ['a.example.com', '*.example.com', '*.a.example.com', 'example.com', '*.example.org', 'x.example.org', '*.com'];
 
 function randomPolicy(i: number, pick: <T>(items: readonly T[]) => T, chance: (p: number) => boolean): Policy {
   const match: Record<string, unknown> = {};
@@ -175,7 +200,8 @@ describe('the index agrees with a scan of every policy', () => {
       const random = seededRandom(seed);
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
       const chance = (p: number): boolean => random() < p;
-      const policies = Array.from({ length: 40 }, (_, i) => randomPolicy(i, pick, chance));
+      // 40 policies make lists long enough to be split by identity rule; 8 leave every list short.
+      const policies = Array.from({ length: seed % 2 === 0 ? 8 : 40 }, (_, i) => randomPolicy(i, pick, chance));
       const index = compilePolicies(policies);
       for (let n = 0; n < 400; n++) {
         const identity = {
