@@ -45,21 +45,6 @@ interface IndexParts {
   readonly byHost: ReadonlyMap<string, PolicyList>;
   readonly bySuffix: ReadonlyMap<string, PolicyList>;
   readonly anyHost: PolicyList;
-  readonly suffixLabels: number;
-}
-
-/** Bit n set: some wildcard suffix has n labels. Suffixes of SUFFIX_LABELS_MAX labels or
- *  more all set the top bit, and a name that long is always looked up. */
-const SUFFIX_LABELS_MAX = 30;
-
-export function suffixLabelBit(labels: number): number {
-  return 1 << Math.min(labels, SUFFIX_LABELS_MAX);
-}
-
-function labelCount(name: string): number {
-  let labels = 1;
-  for (let at = name.indexOf('.'); at !== -1; at = name.indexOf('.', at + 1)) labels++;
-  return labels;
 }
 
 export class CompiledPolicyIndex implements PolicyIndex, IndexParts {
@@ -67,16 +52,12 @@ export class CompiledPolicyIndex implements PolicyIndex, IndexParts {
   readonly byHost: ReadonlyMap<string, PolicyList>;
   readonly bySuffix: ReadonlyMap<string, PolicyList>;
   readonly anyHost: PolicyList;
-  /** Which suffix lengths bySuffix holds (suffixLabelBit): decide() looks up only those, so a
-   *  request does not probe the map (a cache miss in a large bundle) for names it cannot hold. */
-  readonly suffixLabels: number;
 
   constructor(parts: IndexParts) {
     this.size = parts.size;
     this.byHost = parts.byHost;
     this.bySuffix = parts.bySuffix;
     this.anyHost = parts.anyHost;
-    this.suffixLabels = parts.suffixLabels;
   }
 }
 
@@ -89,47 +70,24 @@ export function comparePolicies(a: CompiledPolicy, b: CompiledPolicy): number {
   return a.id < b.id ? -1 : 1;
 }
 
-/**
- * Equal selector sets (and path prefix lists) are compiled once and shared: bundles repeat the same methods, ports and
- * team lists across many policies, and a shared set stays in cache where thousands of copies
- * would not (decide() reads one or more per candidate policy).
- */
-class SetInterner {
-  readonly #sets = new Map<string, ReadonlySet<string | number>>();
-  readonly #lists = new Map<string, readonly string[]>();
-
-  setOf<T extends string | number>(values: readonly T[] | undefined, map: (value: T) => T = (value) => value): ReadonlySet<T> | null {
-    if (values === undefined) return null;
-    const members = [...new Set(values.map(map))].sort();
-    const key = JSON.stringify(members);
-    let set = this.#sets.get(key);
-    if (set === undefined) this.#sets.set(key, (set = new Set(members)));
-    return set as ReadonlySet<T>;
-  }
-
-  listOf(values: readonly string[] | undefined): readonly string[] | null {
-    if (values === undefined) return null;
-    const key = JSON.stringify(values);
-    let list = this.#lists.get(key);
-    if (list === undefined) this.#lists.set(key, (list = Object.freeze([...values])));
-    return list;
-  }
+function setOrNull<T>(values: readonly T[] | undefined, map: (value: T) => T = (value) => value): ReadonlySet<T> | null {
+  return values === undefined ? null : new Set(values.map(map));
 }
 
-function compileOne(policy: Policy, sets: SetInterner): CompiledPolicy {
+function compileOne(policy: Policy): CompiledPolicy {
   const { match, policy_id: id, action } = policy;
   const reason = action === 'allow' ? `allowed by policy \`${id}\`` : `denied by policy \`${id}\``;
   return {
     id,
     priority: policy.priority,
     action,
-    agents: sets.setOf(match.agents),
-    teams: sets.setOf(match.teams),
-    projects: sets.setOf(match.projects),
-    environments: sets.setOf(match.environments),
-    methods: sets.setOf(match.methods, (method) => method.toUpperCase()),
-    pathPrefixes: sets.listOf(match.path_prefixes),
-    ports: sets.setOf(match.ports),
+    agents: setOrNull(match.agents),
+    teams: setOrNull(match.teams),
+    projects: setOrNull(match.projects),
+    environments: setOrNull(match.environments),
+    methods: setOrNull(match.methods, (method) => method.toUpperCase()),
+    pathPrefixes: match.path_prefixes === undefined ? null : [...match.path_prefixes],
+    ports: setOrNull(match.ports),
     restricted: match.methods !== undefined || match.path_prefixes !== undefined,
     decision: Object.freeze({ decision: action, policy_id: id, reason }),
   };
@@ -164,9 +122,8 @@ export function compilePolicies(policies: readonly Policy[]): PolicyIndex {
   const byHost = new Map<string, CompiledPolicy[]>();
   const bySuffix = new Map<string, CompiledPolicy[]>();
   const anyHost: CompiledPolicy[] = [];
-  const sets = new SetInterner();
   for (const policy of enabled) {
-    const compiled = compileOne(policy, sets);
+    const compiled = compileOne(policy);
     if (policy.match.domains === undefined) anyHost.push(compiled);
     for (const domain of policy.match.domains ?? []) {
       const rule = parseDomainRule(domain);
@@ -175,11 +132,8 @@ export function compilePolicies(policies: readonly Policy[]): PolicyIndex {
       else addTo(bySuffix, rule.suffix, compiled);
     }
   }
-  let suffixLabels = 0;
-  for (const suffix of bySuffix.keys()) suffixLabels |= suffixLabelBit(labelCount(suffix));
   return new CompiledPolicyIndex({
     size: enabled.length,
-    suffixLabels,
     byHost: splitByIdentity(byHost),
     bySuffix: splitByIdentity(bySuffix),
     anyHost: new PolicyList(anyHost.sort(comparePolicies)),

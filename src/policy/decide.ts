@@ -21,7 +21,7 @@
 
 import type { Destination, Identity, PolicyDecision } from '../core/index.js';
 import { DEFAULT_DENY_ID } from './check-policy.js';
-import { CompiledPolicyIndex, comparePolicies, suffixLabelBit, type CompiledPolicy, type PolicyIndex } from './compile.js';
+import { CompiledPolicyIndex, comparePolicies, type CompiledPolicy, type PolicyIndex } from './compile.js';
 import { formatAuthority } from './host.js';
 import type { PolicyList } from './policy-list.js';
 
@@ -72,22 +72,13 @@ function forEachList(index: CompiledPolicyIndex, host: string, visit: (list: Pol
   visit(index.anyHost);
 }
 
-function labelsOf(host: string): number {
-  let labels = 1;
-  for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) labels++;
-  return labels;
-}
-
 function decideRequest(index: CompiledPolicyIndex, identity: Identity, destination: Destination): PolicyDecision {
   const { host } = destination;
   let best = better(
     index.byHost.get(host)?.best(identity, destination, requestHolds, better),
     index.anyHost.best(identity, destination, requestHolds, better),
   );
-  let labels = labelsOf(host);
   for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
-    labels--; // of the suffix after this dot
-    if ((index.suffixLabels & suffixLabelBit(labels)) === 0) continue;
     best = better(best, index.bySuffix.get(host.slice(dot + 1))?.best(identity, destination, requestHolds, better));
   }
   return best?.decision ?? DEFAULT_DENY;

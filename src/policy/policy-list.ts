@@ -10,11 +10,6 @@
 //
 // INVARIANT: every part is sorted in decision order (comparePolicies), so a part's first
 // holding policy is its best, and the list's best is the best of at most five of those.
-//
-// A short list (most of a large bundle's: a host is named by a policy or two) is not split:
-// its policies are checked in order, identity included. The five maps would cost more to
-// read than the policies they skip, and with thousands of hosts the index must stay small
-// enough to stay in cache (issue 8: decide() with 10,000 policies at most 2x 100's cost).
 import type { Destination, Identity } from '../core/index.js';
 import type { CompiledPolicy } from './compile.js';
 
@@ -27,9 +22,6 @@ function firstIn(part: readonly CompiledPolicy[] | undefined, holds: Holds, iden
   return undefined;
 }
 
-/** Lists up to this long are scanned whole rather than split by identity rule. */
-export const SHORT_LIST = 8;
-
 function addUnder(map: Map<string, CompiledPolicy[]>, keys: ReadonlySet<string>, policy: CompiledPolicy): void {
   for (const key of keys) {
     const part = map.get(key);
@@ -41,7 +33,6 @@ function addUnder(map: Map<string, CompiledPolicy[]>, keys: ReadonlySet<string>,
 export class PolicyList {
   /** Every policy of the list, in decision order. */
   readonly all: readonly CompiledPolicy[];
-  readonly #short: boolean;
   // null when no policy of the list has that kind of rule: one check instead of a map lookup.
   readonly #byAgent: Map<string, CompiledPolicy[]> | null;
   readonly #byTeam: Map<string, CompiledPolicy[]> | null;
@@ -51,12 +42,6 @@ export class PolicyList {
 
   constructor(sorted: readonly CompiledPolicy[]) {
     this.all = sorted;
-    this.#short = sorted.length <= SHORT_LIST;
-    if (this.#short) {
-      this.#byAgent = this.#byTeam = this.#byProject = this.#byEnvironment = null;
-      this.#anyone = undefined;
-      return;
-    }
     const byAgent = new Map<string, CompiledPolicy[]>();
     const byTeam = new Map<string, CompiledPolicy[]>();
     const byProject = new Map<string, CompiledPolicy[]>();
@@ -79,7 +64,6 @@ export class PolicyList {
 
   /** The best policy of this list that holds for the request, if any. */
   best(identity: Identity, destination: Destination, holds: Holds, better: Better): CompiledPolicy | undefined {
-    if (this.#short) return firstIn(this.all, holds, identity, destination);
     let best = firstIn(this.#anyone, holds, identity, destination);
     if (this.#byAgent !== null) best = better(best, firstIn(this.#byAgent.get(identity.agent_id), holds, identity, destination));
     if (this.#byTeam !== null) best = better(best, firstIn(this.#byTeam.get(identity.team_id), holds, identity, destination));
@@ -90,13 +74,8 @@ export class PolicyList {
     return best;
   }
 
-  /** Every policy of the list that can hold for this identity (CONNECT walks them all), and
-   *  in a short list others too: the caller checks each policy's identity rules itself. */
+  /** Every policy of the list that can hold for this identity (CONNECT walks them all). */
   *forIdentity(identity: Identity): Generator<CompiledPolicy> {
-    if (this.#short) {
-      yield* this.all;
-      return;
-    }
     yield* this.#anyone ?? [];
     yield* this.#byAgent?.get(identity.agent_id) ?? [];
     yield* this.#byTeam?.get(identity.team_id) ?? [];
