@@ -4,7 +4,7 @@
 import { compilePolicies, decide, type PolicyIndex } from '../../src/policy/index.js';
 import type { Policy } from '../../src/core/index.js';
 import { benchPolicy, generateBundle, generateRequestMix, type DecisionRequest } from '../lib/bundle-generator.js';
-import { timeSync, type MicroResult } from './timing.js';
+import { median, timeSync, type MicroResult } from './timing.js';
 
 const SIZES = [100, 500, 10_000];
 const MIX_SIZE = 10_000;
@@ -52,11 +52,6 @@ export function decideBenchmarks(seed: number): MicroResult[] {
     const note = `compile ${compileMs.toFixed(1)} ms; ${hostless} without domains; ${allowShare(index, mix)}% of the mix allowed`;
     return { group: 'policy decide()', name: `${size.toLocaleString('en')} policies`, ns_per_op: median(rounds), note };
   });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 /** Per-decision cost at the largest size over the smallest. */

@@ -12,7 +12,8 @@ export interface MicroResult {
 const ROUNDS = 7;
 const WARMUP_ROUNDS = 2;
 
-function median(values: number[]): number {
+/** The middle value (for an even count, the upper of the two middle ones). */
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }

@@ -64,14 +64,15 @@ export function createChainStateWriter(
   write: (path: string, text: string) => Promise<void> = writeAtomically,
 ): (state: AuditChainState) => Promise<void> {
   let writing = false;
-  let next: { text: string; waiters: Waiter[] } | null = null;
+  let next: { state: AuditChainState; waiters: Waiter[] } | null = null;
   const drain = async (): Promise<void> => {
     writing = true;
     while (next !== null) {
-      const { text, waiters } = next;
+      const { state, waiters } = next;
       next = null;
       try {
-        await write(path, text);
+        // Serialised here, so a state that a newer one replaced is never serialised at all.
+        await write(path, `${JSON.stringify(state, null, 2)}\n`);
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
         for (const waiter of waiters) waiter.reject(error);
@@ -81,10 +82,9 @@ export function createChainStateWriter(
   };
   return (state) =>
     new Promise<void>((resolve, reject) => {
-      const text = `${JSON.stringify(state, null, 2)}\n`;
-      if (next === null) next = { text, waiters: [{ resolve, reject }] };
+      if (next === null) next = { state, waiters: [{ resolve, reject }] };
       else {
-        next.text = text;
+        next.state = state;
         next.waiters.push({ resolve, reject });
       }
       if (!writing) void drain();

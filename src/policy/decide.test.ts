@@ -198,7 +198,7 @@ describe('the index agrees with a scan of every policy', () => {
       const random = seededRandom(seed);
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
       const chance = (p: number): boolean => random() < p;
-      // 40 policies make lists long enough to be split by identity rule; 8 leave every list short.
+      // 8 policies give a host a policy or two; 40 give lists long enough to mix identity rules.
       const policies = Array.from({ length: seed % 2 === 0 ? 8 : 40 }, (_, i) => randomPolicy(i, pick, chance));
       const index = compilePolicies(policies);
       for (let n = 0; n < 400; n++) {
