@@ -12,6 +12,8 @@ import { isQuotaRequest, LeaseBroker, MemoryLimiter, type AlertLimit, type Limit
 import { connectionsToShed } from './cluster-balance.js';
 import { ACCEPTORS_PER_WORKER, bindListenHandle, type ListenHandle } from './listen-handle.js';
 import { isWorkerMessage, type PrimaryToWorker, type WorkerToPrimary } from './cluster-messages.js';
+import type { AuditPressure } from './serve-audit.js';
+import { CHECK_EVERY_MS, WorkerPriority } from './worker-priority.js';
 
 export interface ClusterHub {
   /** The verified bundle to hand a new worker; null while there is none yet. */
@@ -21,6 +23,8 @@ export interface ClusterHub {
   reportQuotaAlert(agentId: string, limit: AlertLimit, note: string): void;
   /** A worker's hand-off queue dropped events: the node's /readyz `audit` says degraded. */
   noteWorkerAuditDrops(count: number): void;
+  /** How hard-pressed the node's audit queue is (worker-priority.ts). */
+  auditPressure(): AuditPressure;
 }
 
 export interface ClusterHandle {
@@ -47,8 +51,24 @@ const RESTART_DELAY_MS = 1_000;
 const METRICS_TIMEOUT_MS = 1_000;
 
 export function startCluster(options: { config: Config; logger: Logger; metrics: Metrics; hub: ClusterHub; limiter: Limiter }): ClusterHandle {
-  const { config, logger, hub } = options;
+  const { config, logger } = options;
   const states = new Map<Worker, WorkerState>();
+  const priority = new WorkerPriority({
+    base: getPriority(),
+    pressure: () => options.hub.auditPressure(),
+    setNiceness: setPriority,
+    now: () => systemClock.monotonic(),
+    logger,
+  });
+  const priorityTimer = setInterval(() => priority.check(), CHECK_EVERY_MS).unref();
+  // A worker's drops make its workers yield at once, as the node's own queue filling does.
+  const hub: ClusterHub = {
+    ...options.hub,
+    noteWorkerAuditDrops: (count) => {
+      priority.noteDrops();
+      options.hub.noteWorkerAuditDrops(count);
+    },
+  };
   const metricsReplies = new Map<number, (snapshot: MetricsSnapshot) => void>();
   let stopping = false;
   // Workers ask the primary only with the memory backend (with Redis they ask Redis).
@@ -78,13 +98,14 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
     const port = states.get(worker)?.port;
     states.delete(worker);
     broker?.forget(worker.id);
+    if (worker.process.pid !== undefined) priority.remove(worker.process.pid);
     if (stopping) return;
     if (port === null || port === undefined) {
       logger.fatal({ code, signal }, 'a gateway worker failed to start');
       process.exit(1);
     }
     logger.error({ code, signal, pid: worker.process.pid }, 'gateway worker exited: starting a new one');
-    setTimeout(() => !stopping && fork(states, logger), RESTART_DELAY_MS);
+    setTimeout(() => !stopping && fork(states, priority), RESTART_DELAY_MS);
   });
   // Workers accept connections themselves, on descriptors of the socket bound above
   // (listen-handle.ts), and even out their shares afterwards (cluster-balance.ts). Node's
@@ -93,13 +114,14 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
   // seconds for their turn (p90 3.2 s in `npm run bench`). Nothing here listens through the
   // cluster module any more; the policy stays off for anything that would.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
-  for (let i = 0; i < config.workers; i++) fork(states, logger);
+  for (let i = 0; i < config.workers; i++) fork(states, priority);
   return {
     listening,
     readiness: () => workersReady(states, config.workers),
     metrics: () => collectMetrics(options.metrics, states, metricsReplies),
     stop: async (graceMs) => {
       stopping = true;
+      clearInterval(priorityTimer);
       unsubscribe();
       await stopWorkers(states, graceMs);
       (await listenHandle).close();
@@ -107,27 +129,11 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
   };
 }
 
-// Workers run a little nicer than the primary, which seals, stores and prints every audit
-// event of the node. At equal priority, under CPU saturation the workers' admissions outrun
-// it: its queues fill and events are dropped (counted). On 2026-12-04, 40 s at 2,000
-// connections through `serve` (wrk, one agent): 54,573 events dropped of ~524,000 at equal
-// priority, none at 3 nicer (11,750 against 13,100 req/s: a saturated gateway slows down by
-// what its audit costs instead); a 5-minute soak at equal priority dropped 37% and the
-// primary's memory grew from 190 to 650 MiB with its backlog. (An earlier 60 s check at equal
-// priority had dropped nothing: the margin is thin and the machine decides.) The price is
-// that each wake-up of the primary may preempt a worker in the middle of its requests, which
-// shows in the tail at low load (README: Performance).
-export const WORKER_NICENESS = 3;
-
-function fork(states: Map<Worker, WorkerState>, logger: Logger): void {
+function fork(states: Map<Worker, WorkerState>, priority: WorkerPriority): void {
   const worker = cluster.fork();
   states.set(worker, { port: null, connections: 0, bundleVersion: 0, relaying: false, nextBundle: null });
   const pid = worker.process.pid;
-  try {
-    if (pid !== undefined) setPriority(pid, Math.min(19, getPriority() + WORKER_NICENESS));
-  } catch (error) {
-    logger.warn({ err: error }, 'could not lower a gateway worker\'s priority: under saturation audit events may be dropped (counted)');
-  }
+  if (pid !== undefined) priority.add(pid);
 }
 
 /** One bundle write per worker at a time; bundles published meanwhile collapse into the

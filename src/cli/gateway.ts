@@ -151,6 +151,7 @@ async function runGatewayPrimary(config: Config, logger: Logger, secrets: Gatewa
         enqueueAudit: (event) => audit.enqueue(event),
         reportQuotaAlert: quotaAlertLogger(logger, systemClock),
         noteWorkerAuditDrops: auditLog.noteWorkerDrops,
+        auditPressure: auditLog.pressure,
       },
     });
     proxyPort = await workers.listening;

@@ -42,6 +42,15 @@ export interface ServeAuditLog {
   readonly readiness: ReadinessCheck;
   /** Drops that happened before the node's queue (a worker's hand-off), under `workers`. */
   noteWorkerDrops(count: number): void;
+  /** How hard-pressed the queue is (cli/worker-priority.ts). */
+  pressure(): AuditPressure;
+}
+
+export interface AuditPressure {
+  /** The share of the queue in use (its deepest sink), 0..1. */
+  readonly backlog: number;
+  /** Events the queue dropped since it started, every sink and reason. */
+  readonly dropped: number;
 }
 
 export function createServeAuditLog(options: {
@@ -73,6 +82,7 @@ export function createNodeAuditLog(options: {
 }): ServeAuditLog {
   const { config, metrics, logger, sinks } = options;
   const warnDropped = createDropAlerter(logger, 'node');
+  let dropped = 0;
   const health = new AuditHealth({ clock: systemClock, windowMs: DEGRADED_WINDOW_MS, sinks: sinks.map((sink) => sink.name) });
   const statePath = join(config.dataDir, 'audit-chain.json');
   const restored = readChainState(statePath);
@@ -88,6 +98,7 @@ export function createNodeAuditLog(options: {
     onStateError: (error) => logger.error({ err: error }, 'audit chain state could not be saved: the next start may not link to this segment'),
     onSealError: (error) => logger.error({ err: error }, 'audit event could not be sealed: queued unchained'),
     onDrop: (sink, reason, count) => {
+      dropped += count;
       metrics.auditDropped.inc({ sink, reason }, count);
       health.noteDropped(sink, count);
       warnDropped(sink, reason, count);
@@ -108,6 +119,7 @@ export function createNodeAuditLog(options: {
     queue,
     readiness: { name: 'audit', check: () => ({ ok: true, detail: health.status().detail }) },
     noteWorkerDrops: (count) => health.noteDropped(WORKER_HANDOFF, count),
+    pressure: () => ({ backlog: queue.depth() / config.auditQueueSize, dropped }),
   };
 }
 

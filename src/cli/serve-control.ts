@@ -10,7 +10,7 @@ import { openPostgresStore, openSqliteStore, type Store } from '../store/index.j
 import { buildAdminApp } from '../admin/index.js';
 import { createHealth, type Logger, type Metrics, type ReadinessCheck } from '../observe/index.js';
 import { loadDeploymentSecrets, type DeploymentSecrets } from './secrets.js';
-import { createServeAuditLog } from './serve-audit.js';
+import { createServeAuditLog, type AuditPressure } from './serve-audit.js';
 
 export interface ControlSide {
   readonly secrets: DeploymentSecrets;
@@ -20,6 +20,8 @@ export interface ControlSide {
   readonly audit: ChainedAuditQueue;
   /** Drops at a worker's hand-off, for /readyz (ServeAuditLog.noteWorkerDrops). */
   readonly noteWorkerAuditDrops: (count: number) => void;
+  /** How hard-pressed the audit queue is (ServeAuditLog.pressure). */
+  readonly auditPressure: () => AuditPressure;
   readonly admin: FastifyInstance;
 }
 
@@ -43,7 +45,7 @@ export async function startControlSide(options: {
     ...(options.proxyAddress ? { uiConfig: { proxyAddress: options.proxyAddress } } : {}),
   });
   await admin.listen({ host: config.adminListen.host, port: config.adminListen.port });
-  return { secrets, store, control, audit, noteWorkerAuditDrops: auditLog.noteWorkerDrops, admin };
+  return { secrets, store, control, audit, noteWorkerAuditDrops: auditLog.noteWorkerDrops, auditPressure: auditLog.pressure, admin };
 }
 
 /** The deployment's secrets, its store and the control plane over them (serve and control-plane). */

@@ -33,6 +33,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
       enqueueAudit: (event) => side.audit.enqueue(event),
       reportQuotaAlert: quotaAlertLogger(logger.child({ component: 'gateway' }), systemClock),
       noteWorkerAuditDrops: side.noteWorkerAuditDrops,
+      auditPressure: side.auditPressure,
     },
   });
   const cluster = workers;

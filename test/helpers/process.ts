@@ -1,6 +1,7 @@
 // Start a real `bin/clawgress <command>` process, wait for its banner, read its stdout (audit
 // JSON lines) and stderr, and stop it by PID.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AuditEvent } from '../../src/core/index.js';
 
@@ -69,5 +70,18 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals, onStopped?: () =
       done(code, sig);
     });
     child.kill(signal);
+  });
+}
+
+/** The processes whose parent is `parent` (a cluster primary's workers), from /proc. */
+export function childPids(parent: number): number[] {
+  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number).filter((pid) => {
+    try {
+      // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after ')'.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent;
+    } catch {
+      return false; // gone meanwhile
+    }
   });
 }

@@ -3,18 +3,16 @@
 // tolerance of cli/cluster-balance.ts (clients of a worker over its share are told
 // `Connection: close` and reconnect, as undici's Client does by itself). And each worker
 // accepts on several descriptors of the one proxy socket (cli/listen-handle.ts), every one of
-// which serves and counts what it accepts. Workers run nicer than the primary.
+// which serves and counts what it accepts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { getPriority } from 'node:os';
 import { Client } from 'undici';
 import { startHttpOrigin, type Origin } from '../helpers/origin.js';
 import { createKeyAgent, publishPolicies, startServe, type ServeProcess } from '../helpers/serve.js';
 import { eventually } from '../helpers/wait.js';
+import { childPids } from '../helpers/process.js';
 import { ACCEPTORS_PER_WORKER } from '../../src/cli/listen-handle.js';
-import { WORKER_NICENESS } from '../../src/cli/cluster-primary.js';
 
 const CONNECTIONS = 40;
 
@@ -34,18 +32,6 @@ after(async () => {
   await origin.close();
 });
 
-function workerPids(primary: number): number[] {
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number).filter((pid) => {
-    try {
-      // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after ')'.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === primary;
-    } catch {
-      return false; // gone meanwhile
-    }
-  });
-}
-
 /** Established client connections on the proxy port, by the worker holding them (ss -p). */
 function connectionsByWorker(port: number, pids: readonly number[]): number[] {
   const out = execFileSync('ss', ['-Htnp', 'state', 'established', `( sport = :${port} )`], { encoding: 'utf8' });
@@ -53,7 +39,7 @@ function connectionsByWorker(port: number, pids: readonly number[]): number[] {
 }
 
 test('40 connections opened at once end up split evenly between the two workers', async () => {
-  const pids = workerPids(serve.child.pid as number);
+  const pids = childPids(serve.child.pid as number);
   assert.equal(pids.length, 2);
   const auth = `Basic ${Buffer.from(`busy:${key}`).toString('base64')}`;
   const clients = Array.from({ length: CONNECTIONS }, () => new Client(`http://127.0.0.1:${serve.proxyPort}`, { pipelining: 1 }));
@@ -89,7 +75,7 @@ test('40 connections opened at once end up split evenly between the two workers'
 });
 
 test('each worker accepts on its own descriptors of the one proxy socket, and serves and counts what each accepts', async () => {
-  const pids = workerPids(serve.child.pid as number);
+  const pids = childPids(serve.child.pid as number);
   const listening = execFileSync('ss', ['-Hltnp', `( sport = :${serve.proxyPort} )`], { encoding: 'utf8' }).trim().split('\n');
   assert.equal(listening.length, 1, 'one listening socket');
   for (const pid of pids) assert.equal(listening[0]?.split(`pid=${pid},`).length, ACCEPTORS_PER_WORKER + 1, `descriptors of worker ${pid}`);
@@ -121,11 +107,4 @@ test('each worker accepts on its own descriptors of the one proxy socket, and se
   } finally {
     await Promise.all(clients.map((client) => client.close()));
   }
-});
-
-test('workers run nicer than the primary, so that under saturation the primary keeps up with their audit events', () => {
-  const primary = serve.child.pid as number;
-  const pids = workerPids(primary);
-  assert.equal(pids.length, 2);
-  for (const pid of pids) assert.equal(getPriority(pid), Math.min(19, getPriority(primary) + WORKER_NICENESS), `nice of worker ${pid}`);
 });
