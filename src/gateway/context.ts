@@ -6,6 +6,7 @@ import type { AddressGuard } from './address-guard.js';
 import type { BundleHolder } from './bundle-holder.js';
 import type { DeadlineSweeper } from './deadlines.js';
 import type { ExchangeSinks } from './exchange.js';
+import type { TargetCache } from './target-cache.js';
 import type { UpstreamPool } from './upstream-pool.js';
 
 export interface GatewayTimeouts {
@@ -37,6 +38,8 @@ export interface GatewayContext {
   readonly reportQuotaAlert: (agentId: string, limit: AlertLimit, note: string) => void;
   /** Pooled keep-alive connections to upstreams, per origin (checked address and port). */
   readonly upstream: UpstreamPool;
+  /** Parsed absolute-form request targets, per URL text (target-cache.ts). */
+  readonly targets: TargetCache;
   /** Open CONNECT tunnels: shutdown cuts them here once the grace period is over. */
   readonly tunnels: Set<Duplex>;
   /** Set while shutting down: answers carry `Connection: close`. */

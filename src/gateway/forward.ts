@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import type { Destination } from '../core/index.js';
 import { interimResponseHead, clientResponseHead, upstreamRequestHead, type RequestHead, type ResponseHead } from '../http1/index.js';
-import { destinationFromUrl } from '../policy/index.js';
+import { destinationFromTarget, type DestinationResult } from '../policy/index.js';
 import type { ResolvedAddress } from './address-guard.js';
 import type { ClientConnection } from './client-connection.js';
 import type { GatewayContext } from './context.js';
@@ -58,7 +58,7 @@ export class ProxyRequest implements UpstreamUser, ResponseEvents {
 
   start(): void {
     const ctx = this.#ctx;
-    const target = parseTarget(this.#head);
+    const target = parseTarget(this.#head, ctx);
     if (target.ok) this.#query = target.query;
     const unready = startDecision(
       ctx,
@@ -129,7 +129,7 @@ export class ProxyRequest implements UpstreamUser, ResponseEvents {
     const destination = this.exchange.destination;
     this.#reader = new ResponseReader({ method: destination.method, maxHeaderSize: this.#ctx.limits.maxHeaderSize, events: this });
     const head = upstreamRequestHead({ head: this.#head, method: destination.method, pathAndQuery: destination.path + this.#query, authority: this.#authority() });
-    result.socket.write(head, 'latin1');
+    result.socket.write(head);
     this.body.attach(result.socket);
     this.exchange.markHandedOff();
     this.#lastUpstreamActivity = this.#ctx.sweeper.now;
@@ -315,10 +315,10 @@ export class ProxyRequest implements UpstreamUser, ResponseEvents {
   }
 }
 
-function parseTarget(head: RequestHead): ReturnType<typeof destinationFromUrl> {
+function parseTarget(head: RequestHead, ctx: GatewayContext): DestinationResult {
   const url = head.target;
   if (!url.startsWith('http://') && !url.startsWith('https://')) return { ok: false, error: NOT_ABSOLUTE };
-  return destinationFromUrl(head.method, url);
+  return destinationFromTarget(head.method, ctx.targets.parse(url));
 }
 
 export function authorityOf(destination: Destination): string {

@@ -11,6 +11,7 @@ import type { QuotaEnforcement } from './pipeline.js';
 import { AlertThrottle, type AlertLimit } from '../quota/index.js';
 import { ProxyListener } from './server.js';
 import { UpstreamPool } from './upstream-pool.js';
+import { TargetCache } from './target-cache.js';
 
 export { AddressGuard, type Lookup, type ResolvedAddress } from './address-guard.js';
 export { BundleHolder, type ActiveBundle, type ApplyResult } from './bundle-holder.js';
@@ -78,6 +79,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     quota: options.quota,
     reportQuotaAlert: options.reportQuotaAlert ?? quotaAlertLogger(options.logger, options.clock),
     upstream,
+    targets: new TargetCache(),
     tunnels: new Set(),
     draining: false,
     clientConnections: 0,

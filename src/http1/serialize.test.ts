@@ -20,7 +20,12 @@ function response(...lines: string[]): ResponseHead {
 
 /** The request forwarded to `example.test:8080` as `/p?q=1`. */
 function upstream(head: RequestHead): string {
-  return upstreamRequestHead({ head, method: head.method, pathAndQuery: '/p?q=1', authority: 'example.test:8080' });
+  return upstreamRequestHead({ head, method: head.method, pathAndQuery: '/p?q=1', authority: 'example.test:8080' }).toString('latin1');
+}
+
+/** The response head as the agent reads it. */
+function responseText(response: ForwardedResponse): string {
+  return clientResponseHead(response).toString('latin1');
 }
 
 const POST = 'POST http://example.test:8080/p?q=1 HTTP/1.1';
@@ -56,7 +61,7 @@ for (const [name, line] of hopByHop) {
     assert.equal(upstream(request(POST, HOST, line, 'Content-Length: 1')), 'POST /p?q=1 HTTP/1.1\r\nhost: example.test:8080\r\ncontent-length: 1\r\n\r\n');
   });
   test(`a forwarded response drops ${name}`, () => {
-    assert.equal(clientResponseHead(forwarded(response('HTTP/1.1 200 OK', line, 'Content-Length: 1'))), 'HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\n');
+    assert.equal(responseText(forwarded(response('HTTP/1.1 200 OK', line, 'Content-Length: 1'))), 'HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\n');
   });
 }
 
@@ -77,46 +82,54 @@ function forwarded(head: ResponseHead, options: Partial<Omit<ForwardedResponse, 
 test('a forwarded response: HTTP/1.1, the same status and reason, the fields in order', () => {
   const head = response('HTTP/1.0 404 Not Found', 'Content-Type: text/plain', 'Content-Length: 3', 'Set-Cookie: a=1', 'Set-Cookie: b=2');
   assert.equal(
-    clientResponseHead(forwarded(head)),
+    responseText(forwarded(head)),
     'HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: 3\r\nset-cookie: a=1\r\nset-cookie: b=2\r\n\r\n',
   );
 });
 
 test('a forwarded response drops Proxy-Authenticate and Transfer-Encoding, and what Connection names', () => {
   const head = response('HTTP/1.1 200 OK', 'Connection: x-hop', 'X-Hop: 1', 'Proxy-Authenticate: Basic', 'Transfer-Encoding: chunked', 'X-End: 2');
-  assert.equal(clientResponseHead(forwarded(head)), 'HTTP/1.1 200 OK\r\nx-end: 2\r\n\r\n');
+  assert.equal(responseText(forwarded(head)), 'HTTP/1.1 200 OK\r\nx-end: 2\r\n\r\n');
 });
 
 test('a response the gateway sends on chunked says so', () => {
   const head = response('HTTP/1.1 200 OK', 'Transfer-Encoding: chunked');
-  assert.equal(clientResponseHead(forwarded(head, { chunked: true })), 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n');
+  assert.equal(responseText(forwarded(head, { chunked: true })), 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n');
 });
 
 test('a response after which the gateway closes says Connection: close', () => {
   const head = response('HTTP/1.1 200 OK');
-  assert.equal(clientResponseHead(forwarded(head, { close: true })), 'HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n');
+  assert.equal(responseText(forwarded(head, { close: true })), 'HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n');
 });
 
 test('an HTTP/1.0 agent whose connection stays open is told keep-alive', () => {
   const head = response('HTTP/1.1 200 OK', 'Content-Length: 0');
-  assert.equal(clientResponseHead(forwarded(head, { keepAliveOneZero: true })), 'HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: keep-alive\r\n\r\n');
+  assert.equal(responseText(forwarded(head, { keepAliveOneZero: true })), 'HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: keep-alive\r\n\r\n');
 });
 
 test('close wins over keep-alive for an HTTP/1.0 agent', () => {
   const head = response('HTTP/1.1 200 OK');
-  assert.equal(clientResponseHead(forwarded(head, { close: true, keepAliveOneZero: true })), 'HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n');
+  assert.equal(responseText(forwarded(head, { close: true, keepAliveOneZero: true })), 'HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n');
 });
 
 test('an empty reason keeps the space after the status code', () => {
-  assert.equal(clientResponseHead(forwarded(response('HTTP/1.1 204'))), 'HTTP/1.1 204 \r\n\r\n');
+  assert.equal(responseText(forwarded(response('HTTP/1.1 204'))), 'HTTP/1.1 204 \r\n\r\n');
 });
 
 test('repeated identical Content-Lengths go to the agent as one (RFC 9110 §8.6)', () => {
   const head = response('HTTP/1.1 200 OK', 'Content-Length: 5', 'X-A: 1', 'Content-Length: 5');
-  assert.equal(clientResponseHead(forwarded(head)), 'HTTP/1.1 200 OK\r\ncontent-length: 5\r\nx-a: 1\r\n\r\n');
+  assert.equal(responseText(forwarded(head)), 'HTTP/1.1 200 OK\r\ncontent-length: 5\r\nx-a: 1\r\n\r\n');
 });
 
 test('an interim response passes on its status and end-to-end fields only', () => {
   const head = response('HTTP/1.1 103 Early Hints', 'Link: </a.css>; rel=preload', 'Connection: keep-alive');
-  assert.equal(interimResponseHead(head), 'HTTP/1.1 103 Early Hints\r\nlink: </a.css>; rel=preload\r\n\r\n');
+  assert.equal(interimResponseHead(head).toString('latin1'), 'HTTP/1.1 103 Early Hints\r\nlink: </a.css>; rel=preload\r\n\r\n');
+});
+
+test('each head is its own buffer: building the next one leaves the last one as it was', () => {
+  const first = clientResponseHead(forwarded(response('HTTP/1.1 200 OK', 'Content-Length: 1', 'X-Name: caf\xe9')));
+  const second = upstreamRequestHead({ head: request(POST, HOST, 'Content-Length: 0'), method: 'POST', pathAndQuery: '/other', authority: 'b.test' });
+  assert.equal(first.toString('latin1'), 'HTTP/1.1 200 OK\r\ncontent-length: 1\r\nx-name: caf\xe9\r\n\r\n');
+  assert.equal(first.length, first.toString('latin1').length, 'one byte a character');
+  assert.equal(second.toString('latin1'), 'POST /other HTTP/1.1\r\nhost: b.test\r\ncontent-length: 0\r\n\r\n');
 });

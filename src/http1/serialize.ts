@@ -1,6 +1,6 @@
 // The heads the gateway writes: a forwarded request to the upstream and a forwarded response
-// to the agent, each one latin1 string written in one go. Field names stay lowercased as
-// parsed (as HTTP/2 sends them); values are passed on byte for byte.
+// to the agent, each one buffer written in one go. Field names stay lowercased as parsed (as
+// HTTP/2 sends them); values are passed on byte for byte (latin1).
 import { isHopByHop } from './hop-by-hop.js';
 import type { RequestHead } from './request-head.js';
 import type { ResponseHead } from './response-head.js';
@@ -15,17 +15,18 @@ export interface ForwardedRequest {
 }
 
 /** Host is replaced; Content-Length passes on; a chunked body says so again for this hop. */
-export function upstreamRequestHead(request: ForwardedRequest): string {
+export function upstreamRequestHead(request: ForwardedRequest): Buffer {
   const { head } = request;
-  let text = `${request.method} ${request.pathAndQuery} HTTP/1.1\r\nhost: ${request.authority}\r\n`;
+  const out = startHead();
+  out.add(request.method).add(' ').add(request.pathAndQuery).add(' HTTP/1.1\r\nhost: ').add(request.authority).add('\r\n');
   const { fields, connectionNames } = head;
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i] as string;
     if (name === 'host' || isHopByHop(name, connectionNames)) continue;
-    text += `${name}: ${fields[i + 1] as string}\r\n`;
+    out.add(name).add(': ').add(fields[i + 1] as string).add('\r\n');
   }
-  if (head.body === 'chunked') text += 'transfer-encoding: chunked\r\n';
-  return `${text}\r\n`;
+  if (head.body === 'chunked') out.add('transfer-encoding: chunked\r\n');
+  return out.add('\r\n').take();
 }
 
 export interface ForwardedResponse {
@@ -38,9 +39,10 @@ export interface ForwardedResponse {
   readonly keepAliveOneZero: boolean;
 }
 
-export function clientResponseHead(response: ForwardedResponse): string {
+export function clientResponseHead(response: ForwardedResponse): Buffer {
   const { head } = response;
-  let text = `HTTP/1.1 ${head.status} ${head.reason}\r\n`;
+  const out = startHead();
+  out.add('HTTP/1.1 ').add(String(head.status)).add(' ').add(head.reason).add('\r\n');
   const { fields, connectionNames } = head;
   let sentContentLength = false;
   for (let i = 0; i < fields.length; i += 2) {
@@ -52,15 +54,58 @@ export function clientResponseHead(response: ForwardedResponse): string {
       if (sentContentLength) continue;
       sentContentLength = true;
     }
-    text += `${name}: ${fields[i + 1] as string}\r\n`;
+    out.add(name).add(': ').add(fields[i + 1] as string).add('\r\n');
   }
-  if (response.chunked) text += 'transfer-encoding: chunked\r\n';
-  if (response.close) text += 'connection: close\r\n';
-  else if (response.keepAliveOneZero) text += 'connection: keep-alive\r\n';
-  return `${text}\r\n`;
+  if (response.chunked) out.add('transfer-encoding: chunked\r\n');
+  if (response.close) out.add('connection: close\r\n');
+  else if (response.keepAliveOneZero) out.add('connection: keep-alive\r\n');
+  return out.add('\r\n').take();
 }
 
 /** An interim (1xx) response passed on to the agent: status line and end-to-end fields. */
-export function interimResponseHead(head: ResponseHead): string {
+export function interimResponseHead(head: ResponseHead): Buffer {
   return clientResponseHead({ head, chunked: false, close: false, keepAliveOneZero: false });
+}
+
+/**
+ * A head's pieces, gathered, then copied into one buffer. Concatenating them as strings made a
+ * chain of short-lived string pieces per field, then a flat copy to write: ~1.2 KB of a
+ * worker's garbage per response (inspector sampling heap profile, 2026-12-06). One gatherer
+ * serves every head: a head is built and taken synchronously, never two at once.
+ */
+class HeadPieces {
+  /** Grows to the longest head's piece count and stays: emptying an array with `length = 0`
+   *  drops its storage, and pushing then allocates it again for every head. */
+  readonly #pieces: string[] = [];
+  #count = 0;
+  #length = 0;
+
+  reset(): this {
+    for (let i = 0; i < this.#count; i++) this.#pieces[i] = '';
+    this.#count = 0;
+    this.#length = 0;
+    return this;
+  }
+
+  /** Latin1 text: one byte a character. */
+  add(text: string): this {
+    this.#pieces[this.#count++] = text;
+    this.#length += text.length;
+    return this;
+  }
+
+  /** The head, and the pieces forgotten (a forwarded field may carry a credential). */
+  take(): Buffer {
+    const buffer = Buffer.allocUnsafe(this.#length);
+    let at = 0;
+    for (let i = 0; i < this.#count; i++) at += buffer.write(this.#pieces[i] as string, at, 'latin1');
+    this.reset();
+    return buffer;
+  }
+}
+
+const pieces = new HeadPieces();
+
+function startHead(): HeadPieces {
+  return pieces.reset();
 }

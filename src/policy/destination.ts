@@ -32,10 +32,14 @@ function checkMethod(method: string): string | null {
   return HTTP_TOKEN.test(method) ? null : `method: \`${method.slice(0, 32)}\` is not an http method token`;
 }
 
-/** `query` is the query string with its `?` (empty when there is none): send `path + query`. */
-export function destinationFromUrl(method: string, url: string): DestinationResult {
-  const methodError = checkMethod(method);
-  if (methodError !== null) return { ok: false, error: methodError };
+/** An absolute URL's parts, the method aside: the same for every request to that URL text, so
+ *  a gateway may keep it (gateway/target-cache.ts). `query` is the query string with its `?`
+ *  (empty when there is none). */
+export type UrlTarget =
+  | { readonly ok: true; readonly scheme: Scheme; readonly host: string; readonly port: number; readonly path: string; readonly query: string }
+  | { readonly ok: false; readonly error: string };
+
+export function parseUrlTarget(url: string): UrlTarget {
   const parsed = parseUrl(url);
   if (parsed === null) return { ok: false, error: 'url: not a valid absolute url' };
   const scheme = schemeOf(parsed);
@@ -46,8 +50,21 @@ export function destinationFromUrl(method: string, url: string): DestinationResu
   if (port < 1) return { ok: false, error: `url: port \`${port}\` is not in 1-65535` };
   const path = normalizePath(parsed.pathname);
   if (path === null) return { ok: false, error: 'url: path has a bad percent escape' };
-  const destination: Destination = { scheme, host, port, method: method.toUpperCase(), path };
-  return { ok: true, destination, query: parsed.search };
+  return { ok: true, scheme, host, port, path, query: parsed.search };
+}
+
+/** `query` is the query string with its `?` (empty when there is none): send `path + query`. */
+export function destinationFromUrl(method: string, url: string): DestinationResult {
+  return destinationFromTarget(method, parseUrlTarget(url));
+}
+
+/** destinationFromUrl with the URL already parsed by parseUrlTarget; a bad method is told first. */
+export function destinationFromTarget(method: string, target: UrlTarget): DestinationResult {
+  const methodError = checkMethod(method);
+  if (methodError !== null) return { ok: false, error: methodError };
+  if (!target.ok) return target;
+  const destination: Destination = { scheme: target.scheme, host: target.host, port: target.port, method: method.toUpperCase(), path: target.path };
+  return { ok: true, destination, query: target.query };
 }
 
 /** The Destination of `CONNECT host:port`: method `CONNECT`, path ``, scheme `https`

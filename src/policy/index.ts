@@ -4,7 +4,7 @@
 export { checkPolicy, normalizePolicy, DEFAULT_DENY_ID } from './check-policy.js';
 export { compilePolicies, type PolicyIndex } from './compile.js';
 export { decide } from './decide.js';
-export { destinationFromUrl, destinationFromAuthority, type DestinationResult } from './destination.js';
+export { destinationFromUrl, destinationFromAuthority, destinationFromTarget, parseUrlTarget, type DestinationResult, type UrlTarget } from './destination.js';
 export { normalizePath } from './path.js';
 export { normalizeHost } from './host.js';
 export { contentHash, generateSigningKeys, signBundle, verifyBundle, type BundleVerification } from './bundle.js';
