@@ -62,7 +62,7 @@ export class WorkerPriority {
   /** A new worker runs at the priority of the others. */
   add(pid: number): void {
     this.#pids.add(pid);
-    if (this.#yielding) this.#apply(pid, this.#niceness());
+    if (this.#yielding) this.#apply(pid, this.#nicer());
   }
 
   remove(pid: number): void {
@@ -86,28 +86,28 @@ export class WorkerPriority {
     else if (this.#yielding && this.#canRecover && now - this.#lastBusy >= RECOVER_MS) this.#recover();
   }
 
-  #niceness(): number {
-    return this.#yielding ? Math.min(19, this.#options.base + WORKER_NICENESS) : this.#options.base;
+  /** The niceness of a yielding worker. */
+  #nicer(): number {
+    return Math.min(19, this.#options.base + WORKER_NICENESS);
   }
 
   #yield(): void {
     if (this.#yielding) return;
     this.#yielding = true;
     this.#options.logger.debug('audit backlog: gateway workers run nicer than the primary until it clears');
-    for (const pid of this.#pids) this.#apply(pid, this.#niceness());
+    for (const pid of this.#pids) this.#apply(pid, this.#nicer());
   }
 
   #recover(): void {
-    this.#yielding = false;
     for (const pid of this.#pids) {
-      if (this.#apply(pid, this.#niceness())) continue;
+      if (this.#apply(pid, this.#options.base)) continue;
       // Refused (no CAP_SYS_NICE or RLIMIT_NICE): put back the ones already raised.
       this.#canRecover = false;
-      this.#yielding = true;
-      for (const other of this.#pids) this.#apply(other, this.#niceness());
+      for (const other of this.#pids) this.#apply(other, this.#nicer());
       this.#options.logger.warn('gateway workers cannot be given their priority back (needs CAP_SYS_NICE or RLIMIT_NICE, e.g. systemd LimitNICE=): they stay nicer than the primary, which adds to the tail latency at low load');
       return;
     }
+    this.#yielding = false;
     this.#options.logger.debug('audit backlog cleared: gateway workers run at the primary\'s priority again');
   }
 
