@@ -8,7 +8,10 @@
 // agents and teams are never read.
 //
 // A request for a.b.example.com reads byHost["a.b.example.com"], bySuffix["b.example.com"],
-// bySuffix["example.com"], bySuffix["com"] and anyHost: one map lookup per label.
+// bySuffix["example.com"], bySuffix["com"] and anyHost: at most one map lookup per label.
+// Only suffixes with as many labels as some wildcard has are looked up (suffixLabelCounts):
+// with wildcards like `*.example.com` alone, `b.example.com` and `com` are skipped. In a big
+// index each lookup is a cache miss, so this is most of what keeps a decision's cost flat.
 // INVARIANT: every list is sorted in decision order (comparePolicies), so the first
 // policy in a list that matches is that list's best, and the answer is the best of those.
 
@@ -44,6 +47,8 @@ interface IndexParts {
   readonly size: number;
   readonly byHost: ReadonlyMap<string, PolicyList>;
   readonly bySuffix: ReadonlyMap<string, PolicyList>;
+  /** Bit n (labelCountBit) set: some bySuffix key has n labels. */
+  readonly suffixLabelCounts: number;
   readonly anyHost: PolicyList;
 }
 
@@ -51,12 +56,14 @@ export class CompiledPolicyIndex implements PolicyIndex, IndexParts {
   readonly size: number;
   readonly byHost: ReadonlyMap<string, PolicyList>;
   readonly bySuffix: ReadonlyMap<string, PolicyList>;
+  readonly suffixLabelCounts: number;
   readonly anyHost: PolicyList;
 
   constructor(parts: IndexParts) {
     this.size = parts.size;
     this.byHost = parts.byHost;
     this.bySuffix = parts.bySuffix;
+    this.suffixLabelCounts = parts.suffixLabelCounts;
     this.anyHost = parts.anyHost;
   }
 }
@@ -136,8 +143,20 @@ export function compilePolicies(policies: readonly Policy[]): PolicyIndex {
     size: enabled.length,
     byHost: splitByIdentity(byHost),
     bySuffix: splitByIdentity(bySuffix),
+    suffixLabelCounts: labelCountMask(bySuffix.keys()),
     anyHost: new PolicyList(anyHost.sort(comparePolicies)),
   });
+}
+
+/** A name's label count as one bit; 31 labels or more share bit 31, which is then always looked up. */
+export function labelCountBit(labels: number): number {
+  return 1 << Math.min(labels, 31);
+}
+
+function labelCountMask(names: Iterable<string>): number {
+  let mask = 0;
+  for (const name of names) mask |= labelCountBit(name.split('.').length);
+  return mask;
 }
 
 function splitByIdentity(lists: Map<string, CompiledPolicy[]>): Map<string, PolicyList> {

@@ -74,6 +74,22 @@ describe('decide() and compilePolicies()', () => {
     assert.equal(decide(index, IDENTITY, get('http://example.com/')).policy_id, 'default-deny');
   });
 
+  test('wildcards of different lengths are all found, at any depth of the host', () => {
+    const index = compilePolicies([
+      policy('tld', { match: { domains: ['*.com'] } }),
+      policy('three', { priority: 2, action: 'deny', match: { domains: ['*.b.example.com'] } }),
+      policy('ip', { priority: 3, match: { domains: ['10.0.0.1'] } }),
+    ]);
+    assert.equal(decide(index, IDENTITY, get('http://a.b.example.com/')).policy_id, 'three');
+    assert.equal(decide(index, IDENTITY, get('http://x.y.z.b.example.com/')).policy_id, 'three');
+    assert.equal(decide(index, IDENTITY, get('http://b.example.com/')).policy_id, 'tld');
+    assert.equal(decide(index, IDENTITY, get('http://a.example.com/')).policy_id, 'tld');
+    assert.equal(decide(index, IDENTITY, get('http://example.org/')).policy_id, 'default-deny');
+    assert.equal(decide(index, IDENTITY, get('http://10.0.0.1/')).policy_id, 'ip');
+    assert.equal(decide(index, IDENTITY, tunnel('a.b.example.com')).policy_id, 'three');
+    assert.equal(decide(index, IDENTITY, tunnel('a.example.com')).policy_id, 'tld');
+  });
+
   test('policies with equal selectors keep their own answers', () => {
     const index = compilePolicies([
       policy('get-a', { match: { domains: ['a.example.com'], methods: ['get', 'HEAD'], teams: ['team-a'] } }),

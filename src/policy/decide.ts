@@ -21,7 +21,7 @@
 
 import type { Destination, Identity, PolicyDecision } from '../core/index.js';
 import { DEFAULT_DENY_ID } from './check-policy.js';
-import { CompiledPolicyIndex, comparePolicies, type CompiledPolicy, type PolicyIndex } from './compile.js';
+import { CompiledPolicyIndex, comparePolicies, labelCountBit, type CompiledPolicy, type PolicyIndex } from './compile.js';
 import { formatAuthority } from './host.js';
 import type { PolicyList } from './policy-list.js';
 
@@ -61,14 +61,32 @@ function better(a: CompiledPolicy | undefined, b: CompiledPolicy | undefined): C
   return b === undefined || comparePolicies(a, b) <= 0 ? a : b;
 }
 
+function labelCount(host: string): number {
+  let labels = 1;
+  for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) labels++;
+  return labels;
+}
+
+/** Calls visit with each wildcard list that can hold for host, from the longest suffix to the shortest.
+ *  `*.example.com` is stored under `example.com` and never matches the apex, so the host itself is
+ *  not looked up as a suffix: only the names after each of its dots, and only those as long as some
+ *  wildcard's suffix (a lookup in a big index is a cache miss; a bit test is not). */
+function forEachSuffixList(index: CompiledPolicyIndex, host: string, visit: (list: PolicyList) => void): void {
+  const lengths = index.suffixLabelCounts;
+  if (lengths === 0) return;
+  let labels = labelCount(host);
+  for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
+    labels--;
+    if ((lengths & labelCountBit(labels)) === 0) continue;
+    const list = index.bySuffix.get(host.slice(dot + 1));
+    if (list !== undefined) visit(list);
+  }
+}
+
 /** Calls visit with each candidate list for host: exact, then each parent suffix, then any-host. */
 function forEachList(index: CompiledPolicyIndex, host: string, visit: (list: PolicyList | undefined) => void): void {
   visit(index.byHost.get(host));
-  // `*.example.com` is stored under `example.com` and never matches the apex, so the host
-  // itself is not looked up as a suffix: only the names after each of its dots.
-  for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
-    visit(index.bySuffix.get(host.slice(dot + 1)));
-  }
+  forEachSuffixList(index, host, visit);
   visit(index.anyHost);
 }
 
@@ -78,7 +96,12 @@ function decideRequest(index: CompiledPolicyIndex, identity: Identity, destinati
     index.byHost.get(host)?.best(identity, destination, requestHolds, better),
     index.anyHost.best(identity, destination, requestHolds, better),
   );
-  for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
+  // Written out rather than through forEachSuffixList: a closure here would allocate per decision.
+  const lengths = index.suffixLabelCounts;
+  let labels = lengths === 0 ? 0 : labelCount(host);
+  for (let dot = host.indexOf('.'); dot !== -1 && lengths !== 0; dot = host.indexOf('.', dot + 1)) {
+    labels--;
+    if ((lengths & labelCountBit(labels)) === 0) continue;
     best = better(best, index.bySuffix.get(host.slice(dot + 1))?.best(identity, destination, requestHolds, better));
   }
   return best?.decision ?? DEFAULT_DENY;
