@@ -2,9 +2,12 @@ import { describe, it, mock } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../core/index.js';
-import { IpcLimiter, LEASE_MS, LEASE_SIZE, type QuotaRequestMessage } from './ipc-limiter.js';
+import { IpcLimiter, LEASE_SIZE, type QuotaRequestMessage } from './ipc-limiter.js';
 import { LeaseBroker } from './lease-broker.js';
 import { MemoryLimiter } from './memory-limiter.js';
+
+/** The lease life these tests run with (LEASE_MS is a second: they would wait whole lives). */
+const LEASE_MS = 200;
 
 /** Workers wired to one broker (the primary) through in-memory channels. `answer: false`
  *  drops every question; after `hold(true)` messages wait until `deliver()` answers them. */
@@ -22,6 +25,7 @@ function cluster(options: { workers?: number; answer?: boolean; clock?: ManualCl
     const limiter = new IpcLimiter({
       clock,
       timeoutMs: options.timeoutMs ?? 50,
+      leaseMs: LEASE_MS,
       ...(options.leaseSize !== undefined ? { leaseSize: options.leaseSize } : {}),
       channel: {
         send: (message) => {
@@ -92,6 +96,34 @@ describe('IpcLimiter', () => {
       if (i % 8 === 0) await turn(); // requests arrive over many event-loop turns
     }
     assert.equal(waited, 1);
+  });
+
+  it('a lease that runs dry before its refill keeps growing: a slow primary costs a busy agent fewer and fewer asks', async () => {
+    // Each turn takes a burst of 40 while the primary answers only between turns (held, then
+    // delivered): the first leases run dry within the turn, and each dry spell doubles the next
+    // size instead of starting again from LEASE_SIZE, until one turn's burst fits.
+    const { workers, sent, hold, deliver, memory } = cluster({ leaseSize: 4 });
+    const limits = { rps: 100_000, rpm: 6_000_000 };
+    const asksPerTurn: number[] = [];
+    let admitted = 0;
+    hold(true);
+    for (let round = 0; round < 6; round++) {
+      const verdicts = Array.from({ length: 40 }, () => workers[0]!.take('a', limits));
+      asksPerTurn.push(verdicts.filter((verdict) => verdict instanceof Promise).length);
+      await turn();
+      deliver();
+      for (const verdict of verdicts) if ((await verdict).kind === 'within') admitted++;
+    }
+    assert.equal(admitted, 240);
+    assert.ok(asksPerTurn[0]! > 30, `the first turn asks for nearly all: ${asksPerTurn.join(',')}`);
+    assert.equal(asksPerTurn.at(-1), 0, `the last turns ask for none: ${asksPerTurn.join(',')}`);
+    for (let i = 1; i < asksPerTurn.length; i++) assert.ok(asksPerTurn[i]! <= asksPerTurn[i - 1]!, `never more asks than the turn before: ${asksPerTurn.join(',')}`);
+    const sizes = sent[0]!.flatMap((message) => message.leases.map(([, , , slots]) => slots));
+    assert.ok(Math.max(...sizes) >= 32, `lease requests grew: ${sizes.join(',')}`);
+    // Exact all along: what was admitted is what the primary counts, plus what is still leased.
+    let free = 0;
+    while (memory.take('a', limits).kind === 'within' && free < 100_000) free++;
+    assert.ok(100_000 - free >= 240, 'every admission is counted');
   });
 
   it('renews a lease in use before it expires, and lets an idle one go back', async () => {

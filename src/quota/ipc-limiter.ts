@@ -47,14 +47,19 @@ export const MAX_LEASE_SIZE = 1_024;
 /** A lease unused for this long goes back, so its slots block no other worker for long; one in
  *  use is renewed every half of it. Its length is a trade: an agent whose requests reach a
  *  worker further apart than this gets no use of a lease (each request asks the primary), and
- *  one renewal per half life is an exchange with the primary per agent. With 20 ms, agents
- *  sending tens of requests a second each (200 agents at ~12,000 req/s in all: one request per
- *  agent and worker every ~30 ms) cost a lease exchange per request, and the primary's share of
- *  each request doubled; with 200 ms that level of `npm run bench` served 30-50% more
- *  (5,500-6,600 vs 7,200-9,900 req/s, 5 alternating runs). The price is at most 200 ms of
- *  an idle lease's slots (an eighth of the headroom at most, none near the limit) held back. */
-export const LEASE_MS = 200;
-const SWEEP_MS = LEASE_MS / 4;
+ *  one renewal per half life is an exchange with the primary per agent.
+ *  - 20 ms: agents sending tens of requests a second each cost a lease exchange per request.
+ *  - 200 ms (until 2026-12-07): 200 agents sharing 2,000 req/s reach each worker ~5 times a
+ *    second, so a lease was often given back just before the agent's next request: 20-30% of
+ *    that bench level's requests asked the primary one by one, and waited for it (p99 8-39 ms
+ *    while it was busy writing audit events), which made most of that level's tail.
+ *  - 1 s: the same level asked for 0-1.5% of its requests; one bench run of the open-loop and
+ *    c=50 levels with 200 agents gave +p99 5.3 and 14.0 ms against 13.6 and 20.9 ms, and
+ *    13,000 against 7,200 req/s at c=50 (`npm run bench -- --conns 500`, 2026-12-07).
+ *  The price: an idle lease's slots (an eighth of the headroom at most, none near the limit)
+ *  are held back from other workers for up to a second. Never an admission over the limit:
+ *  leased slots count until they are settled, whatever the lease's age (memory-limiter.ts). */
+export const LEASE_MS = 1_000;
 
 interface Pending {
   readonly resolve: (verdict: QuotaVerdict) => void;
@@ -75,6 +80,8 @@ export class IpcLimiter implements Limiter {
   readonly #clock: Clock;
   readonly #timeoutMs: number;
   readonly #leaseSize: number;
+  /** LEASE_MS, or a shorter life in tests. */
+  readonly #leaseMs: number;
   readonly #pending = new Map<number, Pending>();
   readonly #leases = new Map<string, Lease>();
   /** Lease requests sent and not answered: at most one per agent, with the limits asked under
@@ -88,35 +95,39 @@ export class IpcLimiter implements Limiter {
   #lastSweepAt = 0;
   #nextId = 0;
 
-  /** `leaseSize` 0 asks the primary for every request (benchmarks compare the two). */
-  constructor(options: { channel: QuotaChannel; clock: Clock; timeoutMs: number; leaseSize?: number }) {
+  /** `leaseSize` 0 asks the primary for every request (benchmarks compare the two); `leaseMs`
+   *  replaces LEASE_MS (tests, which would otherwise wait whole lease lives). */
+  constructor(options: { channel: QuotaChannel; clock: Clock; timeoutMs: number; leaseSize?: number; leaseMs?: number }) {
     this.#channel = options.channel;
     this.#clock = options.clock;
     this.#timeoutMs = options.timeoutMs;
     this.#leaseSize = options.leaseSize ?? LEASE_SIZE;
+    this.#leaseMs = options.leaseMs ?? LEASE_MS;
     options.channel.onMessage((message) => this.#onMessage(message));
   }
 
   take(agentId: string, limits: QuotaLimits): QuotaVerdict | Promise<QuotaVerdict> {
-    const lease = this.#leases.get(agentId);
-    if (lease !== undefined) {
-      // Used whatever its age: the primary keeps leased slots reserved until this worker
-      // settles them, not until a clock runs out, so this stays exact. A renewal that is late
-      // (a primary busy with an SQLite commit, or not scheduled on a loaded machine) then
-      // keeps no request of a busy agent waiting for it.
-      if (sameLimits(lease.limits, limits)) {
-        const now = this.#clock.monotonic();
-        lease.remaining--;
-        lease.usedAt.push(now);
-        if (lease.remaining === 0) this.#settle(agentId, lease);
-        else if (lease.remaining <= lease.nextSize / 2 || now - lease.grantedAt >= LEASE_MS / 2) this.#topUp(agentId, lease, now);
-        return WITHIN;
-      }
+    let lease = this.#leases.get(agentId);
+    if (lease !== undefined && !sameLimits(lease.limits, limits)) {
       this.#settle(agentId, lease); // the agent's limits changed since
+      lease = undefined;
     }
+    // Used whatever its age: the primary keeps leased slots reserved until this worker
+    // settles them, not until a clock runs out, so this stays exact. A renewal that is late
+    // (a primary busy with an SQLite commit, or not scheduled on a loaded machine) then
+    // keeps no request of a busy agent waiting for it.
+    if (lease !== undefined && lease.remaining > 0) {
+      const now = this.#clock.monotonic();
+      lease.remaining--;
+      lease.usedAt.push(now);
+      if (lease.remaining === 0) this.#runDry(agentId, lease);
+      else if (lease.remaining <= lease.nextSize / 2 || now - lease.grantedAt >= this.#leaseMs / 2) this.#topUp(agentId, lease, now);
+      return WITHIN;
+    }
+    // No lease, or a dry one whose refill has not come yet: this request asks.
     const id = this.#nextId++;
     this.#asks.push([id, agentId, limits.rps, limits.rpm]);
-    this.#askLease(agentId, limits, this.#leaseSize);
+    this.#askLease(agentId, limits, lease?.nextSize ?? this.#leaseSize);
     this.#scheduleFlush();
     return new Promise((resolve) => this.#pending.set(id, { resolve }));
   }
@@ -141,10 +152,26 @@ export class IpcLimiter implements Limiter {
   /** Ask for enough to bring the lease back to its size; a grant also renews its life. */
   #topUp(agentId: string, lease: Lease, now: number): void {
     if (this.#leasing.has(agentId)) return;
-    if (lease.remaining <= lease.nextSize / 2 && now - lease.grantedAt < LEASE_MS / 2) {
+    if (lease.remaining <= lease.nextSize / 2 && now - lease.grantedAt < this.#leaseMs / 2) {
       lease.nextSize = Math.min(MAX_LEASE_SIZE, lease.nextSize * 2);
     }
     this.#askLease(agentId, lease.limits, Math.max(2, lease.nextSize - lease.remaining));
+  }
+
+  /**
+   * The lease ran out before a refill came: it was too small for this agent's rate and the
+   * primary's answer time, so the next one is twice the size. Its admissions are reported now;
+   * the empty lease stays, keeping that size, until a refill arrives or it has been unused for
+   * a whole life. Dropping it instead made the next lease start again at LEASE_SIZE: at 500
+   * connections one busy agent's leases kept running dry, and a quarter of its requests asked
+   * the primary one by one, waiting ~17 ms for it at the median (2026-12-07).
+   */
+  #runDry(agentId: string, lease: Lease): void {
+    lease.nextSize = Math.min(MAX_LEASE_SIZE, lease.nextSize * 2);
+    this.#settles.push([agentId, lease.usedAt, 0]);
+    lease.usedAt = [];
+    this.#scheduleFlush();
+    this.#askLease(agentId, lease.limits, lease.nextSize);
   }
 
   /** The lease is over: report its admissions and hand back what is left. */
@@ -228,7 +255,7 @@ export class IpcLimiter implements Limiter {
     this.#leases.set(agentId, { limits, grantedAt: now, remaining: slots, usedAt: [], nextSize: this.#leaseSize });
     if (this.#sweeper === null) {
       this.#lastSweepAt = now;
-      this.#sweeper = setInterval(() => this.#sweep(), SWEEP_MS).unref();
+      this.#sweeper = setInterval(() => this.#sweep(), this.#leaseMs / 4).unref();
     }
   }
 
@@ -241,13 +268,13 @@ export class IpcLimiter implements Limiter {
     // requests that arrived meanwhile are not read yet (timers run before I/O), so a lease
     // looking idle now may be about to be busy. The next sweep on time decides, or, on a loop
     // late every time, the first after a few lives.
-    const late = now - this.#lastSweepAt > 2 * SWEEP_MS;
+    const late = now - this.#lastSweepAt > 2 * this.#leaseMs / 4;
     this.#lastSweepAt = now;
     for (const [agentId, lease] of this.#leases) {
       const age = now - lease.grantedAt;
       if (lease.usedAt.length === 0) {
-        if (age >= LEASE_MS && (!late || age >= 4 * LEASE_MS)) this.#settle(agentId, lease);
-      } else if (age >= LEASE_MS / 2) this.#topUp(agentId, lease, now);
+        if (age >= this.#leaseMs && (!late || age >= 4 * this.#leaseMs)) this.#settle(agentId, lease);
+      } else if (age >= this.#leaseMs / 2) this.#topUp(agentId, lease, now);
     }
     if (this.#leases.size === 0 && this.#sweeper !== null) {
       clearInterval(this.#sweeper);
