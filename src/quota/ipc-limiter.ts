@@ -53,9 +53,9 @@ export const MAX_LEASE_SIZE = 1_024;
  *    second, so a lease was often given back just before the agent's next request: 20-30% of
  *    that bench level's requests asked the primary one by one, and waited for it (p99 8-39 ms
  *    while it was busy writing audit events), which made most of that level's tail.
- *  - 1 s: the same level asked for 0-1.5% of its requests; one bench run of the open-loop and
- *    c=50 levels with 200 agents gave +p99 5.3 and 14.0 ms against 13.6 and 20.9 ms, and
- *    13,000 against 7,200 req/s at c=50 (`npm run bench -- --conns 500`, 2026-12-07).
+ *  - 1 s: the same level asked for 0-1.5% of its requests, and its +p99 went from 16.2 to
+ *    6.9 ms (`npm run bench -- --repeat 3`, before and after, 2026-12-07). The c=50 level
+ *    with 200 agents gained in one run and not in the 3-round tables (within its noise).
  *  The price: an idle lease's slots (an eighth of the headroom at most, none near the limit)
  *  are held back from other workers for up to a second. Never an admission over the limit:
  *  leased slots count until they are settled, whatever the lease's age (memory-limiter.ts). */
