@@ -9,8 +9,9 @@
 // - Once the node's audit queue is a quarter full, or any process dropped an event, the
 //   workers yield: they run WORKER_NICENESS nicer, so a saturated node slows down by what its
 //   audit costs instead of losing events (at equal priority a 5-minute soak at 2,000
-//   connections dropped 37%; with nicer workers none). The queue must then stay under a
-//   twentieth of its capacity for RECOVER_MS before they come back.
+//   connections dropped 37%; with nicer workers none at 8,800 req/s, and 2.1% since workers
+//   stopped waiting on quota answers and serve 10,200: README → Performance, Cores). The queue
+//   must then stay under a twentieth of its capacity for RECOVER_MS before they come back.
 // - Coming back is raising a priority, which Linux allows only to a process with CAP_SYS_NICE
 //   or a high enough RLIMIT_NICE (systemd: LimitNICE=). Without it the first yield is for good:
 //   the node then runs as it did with workers always nicer, and says so once.

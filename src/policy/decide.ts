@@ -67,18 +67,21 @@ function labelCount(host: string): number {
   return labels;
 }
 
-/** Calls visit with each wildcard list that can hold for host, from the longest suffix to the shortest.
- *  `*.example.com` is stored under `example.com` and never matches the apex, so the host itself is
- *  not looked up as a suffix: only the names after each of its dots, and only those as long as some
- *  wildcard's suffix (a lookup in a big index is a cache miss; a bit test is not). */
+/** The wildcard list stored under the name after host's `dot`, a name of `labels` labels.
+ *  `*.example.com` is stored under `example.com` and never matches the apex, so only the names
+ *  after a host's dots are suffixes, never the host itself. A name shorter or longer than every
+ *  wildcard's suffix is not looked up at all: in a big index a lookup is a cache miss, a bit
+ *  test is not. */
+function suffixListAfter(index: CompiledPolicyIndex, host: string, dot: number, labels: number): PolicyList | undefined {
+  if ((index.suffixLabelCounts & labelCountBit(labels)) === 0) return undefined;
+  return index.bySuffix.get(host.slice(dot + 1));
+}
+
+/** Calls visit with each wildcard list that can hold for host, from the longest suffix to the shortest. */
 function forEachSuffixList(index: CompiledPolicyIndex, host: string, visit: (list: PolicyList) => void): void {
-  const lengths = index.suffixLabelCounts;
-  if (lengths === 0) return;
   let labels = labelCount(host);
   for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
-    labels--;
-    if ((lengths & labelCountBit(labels)) === 0) continue;
-    const list = index.bySuffix.get(host.slice(dot + 1));
+    const list = suffixListAfter(index, host, dot, --labels);
     if (list !== undefined) visit(list);
   }
 }
@@ -96,13 +99,10 @@ function decideRequest(index: CompiledPolicyIndex, identity: Identity, destinati
     index.byHost.get(host)?.best(identity, destination, requestHolds, better),
     index.anyHost.best(identity, destination, requestHolds, better),
   );
-  // Written out rather than through forEachSuffixList: a closure here would allocate per decision.
-  const lengths = index.suffixLabelCounts;
-  let labels = lengths === 0 ? 0 : labelCount(host);
-  for (let dot = host.indexOf('.'); dot !== -1 && lengths !== 0; dot = host.indexOf('.', dot + 1)) {
-    labels--;
-    if ((lengths & labelCountBit(labels)) === 0) continue;
-    best = better(best, index.bySuffix.get(host.slice(dot + 1))?.best(identity, destination, requestHolds, better));
+  // The walk of forEachSuffixList, written out: a closure here would allocate per decision.
+  let labels = labelCount(host);
+  for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
+    best = better(best, suffixListAfter(index, host, dot, --labels)?.best(identity, destination, requestHolds, better));
   }
   return best?.decision ?? DEFAULT_DENY;
 }

@@ -80,8 +80,9 @@ export class IpcLimiter implements Limiter {
   readonly #clock: Clock;
   readonly #timeoutMs: number;
   readonly #leaseSize: number;
-  /** LEASE_MS, or a shorter life in tests. */
+  /** LEASE_MS, or a shorter life in tests; idle leases are looked for four times a life. */
   readonly #leaseMs: number;
+  readonly #sweepMs: number;
   readonly #pending = new Map<number, Pending>();
   readonly #leases = new Map<string, Lease>();
   /** Lease requests sent and not answered: at most one per agent, with the limits asked under
@@ -103,6 +104,7 @@ export class IpcLimiter implements Limiter {
     this.#timeoutMs = options.timeoutMs;
     this.#leaseSize = options.leaseSize ?? LEASE_SIZE;
     this.#leaseMs = options.leaseMs ?? LEASE_MS;
+    this.#sweepMs = this.#leaseMs / 4;
     options.channel.onMessage((message) => this.#onMessage(message));
   }
 
@@ -152,9 +154,7 @@ export class IpcLimiter implements Limiter {
   /** Ask for enough to bring the lease back to its size; a grant also renews its life. */
   #topUp(agentId: string, lease: Lease, now: number): void {
     if (this.#leasing.has(agentId)) return;
-    if (lease.remaining <= lease.nextSize / 2 && now - lease.grantedAt < this.#leaseMs / 2) {
-      lease.nextSize = Math.min(MAX_LEASE_SIZE, lease.nextSize * 2);
-    }
+    if (lease.remaining <= lease.nextSize / 2 && now - lease.grantedAt < this.#leaseMs / 2) grow(lease);
     this.#askLease(agentId, lease.limits, Math.max(2, lease.nextSize - lease.remaining));
   }
 
@@ -167,7 +167,7 @@ export class IpcLimiter implements Limiter {
    * the primary one by one, waiting ~17 ms for it at the median (2026-12-07).
    */
   #runDry(agentId: string, lease: Lease): void {
-    lease.nextSize = Math.min(MAX_LEASE_SIZE, lease.nextSize * 2);
+    grow(lease);
     this.#settles.push([agentId, lease.usedAt, 0]);
     lease.usedAt = [];
     this.#scheduleFlush();
@@ -255,7 +255,7 @@ export class IpcLimiter implements Limiter {
     this.#leases.set(agentId, { limits, grantedAt: now, remaining: slots, usedAt: [], nextSize: this.#leaseSize });
     if (this.#sweeper === null) {
       this.#lastSweepAt = now;
-      this.#sweeper = setInterval(() => this.#sweep(), this.#leaseMs / 4).unref();
+      this.#sweeper = setInterval(() => this.#sweep(), this.#sweepMs).unref();
     }
   }
 
@@ -268,7 +268,7 @@ export class IpcLimiter implements Limiter {
     // requests that arrived meanwhile are not read yet (timers run before I/O), so a lease
     // looking idle now may be about to be busy. The next sweep on time decides, or, on a loop
     // late every time, the first after a few lives.
-    const late = now - this.#lastSweepAt > 2 * this.#leaseMs / 4;
+    const late = now - this.#lastSweepAt > 2 * this.#sweepMs;
     this.#lastSweepAt = now;
     for (const [agentId, lease] of this.#leases) {
       const age = now - lease.grantedAt;
@@ -281,6 +281,11 @@ export class IpcLimiter implements Limiter {
       this.#sweeper = null;
     }
   }
+}
+
+/** The next refill of a lease too small for its agent asks for twice as much, up to MAX_LEASE_SIZE. */
+function grow(lease: Lease): void {
+  lease.nextSize = Math.min(MAX_LEASE_SIZE, lease.nextSize * 2);
 }
 
 function sameLimits(a: QuotaLimits, b: QuotaLimits): boolean {
