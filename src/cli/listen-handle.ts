@@ -79,12 +79,19 @@ export function copyListenHandle(handle: ListenHandle, count: number, timeoutMs 
     };
     const timer = setTimeout(() => finish(new Error(`no copies of the listening socket after ${timeoutMs} ms`)), timeoutMs);
     child.on('message', (_message: unknown, copy: unknown) => {
-      if (typeof copy === 'object' && copy !== null) copies.push(copy as ListenHandle);
+      if (typeof copy !== 'object' || copy === null) return;
+      // One that arrives after a timeout is nobody's: close it rather than leak the descriptor.
+      if (settled) return (copy as ListenHandle).close();
+      copies.push(copy as ListenHandle);
       if (copies.length === count) finish(null);
     });
     child.on('error', (error) => finish(error));
     child.on('exit', (code, signal) => finish(new Error(`the copying process ended early (${signal ?? `exit code ${code}`})`)));
-    child.send({ count }, handle as never);
+    try {
+      child.send({ count }, handle as never, {}, (error: Error | null) => error && finish(error));
+    } catch (error) {
+      finish(error instanceof Error ? error : new Error(String(error)));
+    }
   });
 }
 
