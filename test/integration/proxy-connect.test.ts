@@ -2,10 +2,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ProxyAgent, request } from 'undici';
 import { startHttpsOrigin, type Origin } from '../helpers/origin.js';
@@ -36,6 +36,7 @@ before(async () => {
 after(async () => {
   await serve.stop();
   await origin.close();
+  rmSync(dirname(caFile), { recursive: true, force: true });
 });
 
 /** Send a raw CONNECT and read the gateway's answer (status line, headers, JSON body). */

@@ -3,7 +3,7 @@
 // from its disk bundle, and when the control plane returns, publishes and buffered audit arrive.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, ProxyAgent, request } from 'undici';
@@ -76,6 +76,7 @@ after(async () => {
   await Promise.all(Object.values(gateways).map((gw) => gw.stop()));
   await cp.stop();
   await origin.close();
+  for (const dir of [cpDataDir, pki.dir, ...Object.values(gatewayPorts).map((p) => p.dataDir)]) rmSync(dir, { recursive: true, force: true });
 });
 
 test('a publish reaches both gateways within 2 s', async () => {
@@ -172,11 +173,12 @@ test('a tampered bundle on disk is refused, logged and counted, and the gateway 
 });
 
 test('a gateway with no bundle yet (control plane unreachable, empty disk) is alive but not ready', async () => {
+  const emptyDir = mkdtempSync(join(tmpdir(), 'clawgress-empty-'));
   const gw = await startGateway({
     name: 'gw-1',
     pki,
     controlPlane: { url: `https://127.0.0.1:${await freePort()}`, dataDir: cpDataDir },
-    dataDir: mkdtempSync(join(tmpdir(), 'clawgress-empty-')),
+    dataDir: emptyDir,
     proxyPort: await freePort(),
     healthPort: await freePort(),
   });
@@ -188,6 +190,7 @@ test('a gateway with no bundle yet (control plane unreachable, empty disk) is al
     assert.equal(await through(gw, 'GET', '/nothing'), 503, 'no bundle, no enforcement decision: refused');
   } finally {
     await gw.stop();
+    rmSync(emptyDir, { recursive: true, force: true });
   }
 });
 
