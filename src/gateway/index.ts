@@ -43,8 +43,8 @@ export interface Gateway {
   /** Verify a signed bundle and, if it passes, swap it in. A refused bundle is logged and counted. */
   applyBundle(bundle: unknown): ApplyResult;
   readonly holder: BundleHolder;
-  listen(host: string, port: number): Promise<AddressInfo>;
-  /** Listen on handles of a socket a cluster primary bound (cluster workers). */
+  /** Listen on handles of one bound socket (cli/listen-handle.ts): a cluster primary's, or,
+   *  without workers, the gateway process's own. */
   listenOnHandles(handles: readonly object[]): Promise<AddressInfo>;
   /** Stop accepting, drain in-flight requests within `graceMs`, close pooled upstream sockets. */
   close(graceMs: number): Promise<void>;
@@ -89,7 +89,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     holder,
     applyBundle: (bundle) => applyAndReport({ holder, metrics: options.metrics, logger: options.logger }, bundle),
-    listen: (host, port) => listener.listen(host, port),
     listenOnHandles: (handles) => listener.listenOnHandles(handles),
     close: (graceMs) => listener.drain(graceMs),
     connections: () => ctx.clientConnections,

@@ -19,15 +19,11 @@ export class ProxyListener {
     this.#ctx = ctx;
   }
 
-  listen(host: string, port: number): Promise<AddressInfo> {
-    const server = this.#newServer();
-    return listening(server, (done) => server.listen({ host, port, backlog: BACKLOG }, done));
-  }
-
   /**
-   * Listens on handles of one shared socket a cluster primary sent (cli/listen-handle.ts says
-   * why there are several): libuv accepts one connection per listening handle per loop turn,
-   * so each handle is a listener of its own, all feeding the same connection handling.
+   * Listens on handles of one bound socket, from a cluster primary or made by a gateway without
+   * workers (cli/listen-handle.ts says why there are several): libuv accepts one connection per
+   * listening handle per loop turn, so each handle is a listener of its own, all feeding the
+   * same connection handling.
    */
   async listenOnHandles(handles: readonly object[]): Promise<AddressInfo> {
     if (handles.length === 0) throw new Error('gateway: no listening handle to listen on');
