@@ -15,7 +15,8 @@ import { createHealth, createHealthServer, createLogger, createMetrics, type Log
 import { commonNameOf } from '../pki/index.js';
 import { startCluster, type ClusterHandle } from './cluster-primary.js';
 import { loadConfigOrExit, readPem, requireSettings } from './setting-files.js';
-import { bindSingleListener, onStopSignals } from './serve.js';
+import { onStopSignals } from './serve.js';
+import { bindSingleListener } from './listen-handle.js';
 import { createLimiter, createServeGateway, type GatewaySecrets } from './serve-gateway.js';
 import { runWorker } from './serve-worker.js';
 import { createNodeAuditLog, stdoutSink, type ServeAuditLog } from './serve-audit.js';
@@ -141,7 +142,7 @@ async function runGatewayPrimary(config: Config, logger: Logger, secrets: Gatewa
   sync.start();
   let proxyPort: number;
   if (single !== null) {
-    proxyPort = (await single.listenOnHandles(await bindSingleListener(config, logger))).port;
+    proxyPort = (await single.listenOnHandles(await bindSingleListener(config.gatewayListen, logger))).port;
   } else {
     workers = startCluster({
       config, logger, metrics, limiter,

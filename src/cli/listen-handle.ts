@@ -21,6 +21,7 @@ import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import { getSystemErrorName } from 'node:util';
 import { formatHostPort, type HostPort } from '../config/index.js';
+import type { Logger } from '../observe/index.js';
 
 export const ACCEPTORS_PER_WORKER = 32;
 
@@ -110,4 +111,11 @@ export async function bindListenHandles(
     onCopyFailed(error instanceof Error ? error : new Error(String(error)));
     return [handle];
   }
+}
+
+/** The proxy port of a gateway without workers (`serve --workers 1`, `gateway`), as
+ *  ACCEPTORS_PER_WORKER handles: a port that cannot be bound rejects, as a plain listen would. */
+export function bindSingleListener(at: HostPort, logger: Logger): Promise<ListenHandle[]> {
+  return bindListenHandles(at, ACCEPTORS_PER_WORKER, (error) =>
+    logger.warn({ err: error }, 'the proxy port is listened on once: a burst of new connections is then accepted one per event-loop turn'));
 }

@@ -42,7 +42,8 @@ async function runSingle(config: Config, logger: Logger): Promise<void> {
     const current = gateway.holder.current;
     return current === null ? { ok: false, detail: 'no verified policy bundle' } : { ok: true, detail: `bundle version ${current.version}` };
   };
-  const proxy = await gateway.listenOnHandles(await bindSingleListener(config, logger));
+  const { bindSingleListener } = await import('./listen-handle.js');
+  const proxy = await gateway.listenOnHandles(await bindSingleListener(config.gatewayListen, logger));
   listening.address = formatHostPort({ host: config.gatewayListen.host, port: proxy.port });
   printBanner({
     proxy: listening.address,
@@ -57,14 +58,6 @@ async function runSingle(config: Config, logger: Logger): Promise<void> {
     await limiter.close();
     await stopControlSide(side, config.shutdownGrace);
   });
-}
-
-/** The proxy port of a gateway without workers, as ACCEPTORS_PER_WORKER handles (listen-handle.ts
- *  says why): a port that cannot be bound rejects, as a plain listen would. */
-export async function bindSingleListener(config: Config, logger: Logger): Promise<object[]> {
-  const { ACCEPTORS_PER_WORKER, bindListenHandles } = await import('./listen-handle.js');
-  return bindListenHandles(config.gatewayListen, ACCEPTORS_PER_WORKER, (error) =>
-    logger.warn({ err: error }, 'the proxy port is listened on once: a burst of new connections is then accepted one per event-loop turn'));
 }
 
 export function adminPort(address: string | AddressInfo | null, config: Config): number {
