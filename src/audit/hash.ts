@@ -38,10 +38,17 @@ export function sealEvent(event: AuditEvent, prevHash: string): AuditEvent {
   const parts = canonicalEventParts(linked as unknown as Record<string, unknown>);
   if (parts === null) return { ...linked, hash: hashEvent(linked) };
   // One call over the joined text: a Hash object and three updates per event cost more.
-  const hash = `${PREFIX}${oneShotHash('sha256', `${parts.beforeHash},${parts.afterHash}`, 'hex')}`;
+  const covered = `${parts.beforeHash},${parts.afterHash}`;
+  const hash = `${PREFIX}${oneShotHash('sha256', covered, 'hex')}`;
   const sealed: AuditEvent = { ...linked, hash };
+  // The record's text is cut from `covered`, which hashing has just made one flat string, and
+  // not joined from the two halves: each half is a rope of dozens of small strings, and every
+  // sink that encodes the text (stdout, the store) would walk them again, long after sealing,
+  // when they are no longer in the cache (~7 µs an event; ~0.6 µs for this text). Holding the
+  // ropes until the batch is written also kept them alive through young collections.
   // `hash` is "sha256:" and hex digits: nothing in it needs escaping.
-  rememberRecordJson(sealed, `${parts.beforeHash},"hash":"${hash}",${parts.afterHash}`);
+  const split = parts.beforeHash.length;
+  rememberRecordJson(sealed, `${covered.slice(0, split)},"hash":"${hash}",${covered.slice(split + 1)}`);
   return sealed;
 }
 
