@@ -34,6 +34,14 @@ export const UPSTREAM_IDLE_MS = 4_000;
 // opening one socket (and its buffers) each; a browser uses 6.
 export const UPSTREAM_CONNECTIONS_PER_ORIGIN = 256;
 
+// Plain-TCP upstream sockets read into this one buffer (net's `onread`) and each read is
+// copied out of it at once. Read as a stream instead, every read is an ArrayBuffer of its own
+// (allocated, then freed when a young-generation collection sweeps it) and a trip through the
+// stream machinery ('data', a nextTick); copied out, a response of up to 4 KiB lands in
+// Buffer's shared 8 KiB pool. One buffer serves every socket of the process: a read is handed
+// to its callback before the next read starts. TLS sockets read as streams.
+const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
+
 export class UpstreamConnection {
   readonly socket: net.Socket;
   readonly target: UpstreamTarget;
@@ -44,20 +52,24 @@ export class UpstreamConnection {
   idleSince = 0;
   closed = false;
 
-  constructor(socket: net.Socket, target: UpstreamTarget, pool: UpstreamPool) {
+  /** `readsIntoBuffer`: the socket was opened with `onread` and delivers through received(). */
+  constructor(socket: net.Socket, target: UpstreamTarget, pool: UpstreamPool, readsIntoBuffer: boolean) {
     this.socket = socket;
     this.target = target;
     this.#pool = pool;
-    socket.on('data', (chunk: Buffer) => {
-      if (this.user !== null) this.user.onUpstreamData(chunk);
-      else this.destroy(); // an idle connection has nothing to say: it is not usable
-    });
+    if (!readsIntoBuffer) socket.on('data', (chunk: Buffer) => this.received(chunk));
     socket.on('end', () => {
       if (this.user !== null) this.user.onUpstreamEnd();
       this.destroy();
     });
     socket.on('error', (error: Error) => this.#lost(error));
     socket.on('close', () => this.#lost(new UpstreamClosedError()));
+  }
+
+  /** Bytes from the upstream; `chunk` is the connection's own (never the shared buffer). */
+  received(chunk: Buffer): void {
+    if (this.user !== null) this.user.onUpstreamData(chunk);
+    else this.destroy(); // an idle connection has nothing to say: it is not usable
   }
 
   #lost(error: Error): void {
@@ -190,8 +202,18 @@ export class UpstreamPool {
 
   #connect(target: UpstreamTarget, waiter: Waiter): void {
     this.#open.set(target.key, (this.#open.get(target.key) ?? 0) + 1);
+    // Reading starts once 'connect' has been emitted, and by then `connection` is set.
+    let connection: UpstreamConnection | null = null;
+    const onread = {
+      buffer: READ_BUFFER,
+      // true: keep reading (a paused socket is paused with socket.pause(), as before).
+      callback: (length: number, buffer: Uint8Array): boolean => {
+        connection?.received(Buffer.from(buffer.subarray(0, length)));
+        return true;
+      },
+    };
     const socket = target.tls === null
-      ? net.connect({ host: target.address, port: target.port, family: target.family, noDelay: true })
+      ? net.connect({ host: target.address, port: target.port, family: target.family, noDelay: true, onread })
       : tls.connect({
           host: target.address, port: target.port, ALPNProtocols: ['http/1.1'],
           ...(target.tls.servername === undefined ? {} : { servername: target.tls.servername }),
@@ -214,7 +236,7 @@ export class UpstreamPool {
     socket.once('error', onError);
     socket.once(ready, () => {
       if (target.tls !== null) socket.setNoDelay(true);
-      const connection = new UpstreamConnection(socket, target, this);
+      connection = new UpstreamConnection(socket, target, this, target.tls === null);
       connection.user = waiter.user;
       settle(connection);
     });

@@ -903,6 +903,72 @@ test('a client that disconnects in the middle of a large streamed response leave
   assert.equal(after.status, 200);
 });
 
+test('responses read on several upstream connections at once each arrive intact, a paused one too', async () => {
+  // The gateway reads plain-TCP upstreams into one buffer it shares between them and copies
+  // each read out: a piece queued for an agent that stopped reading must never see a later
+  // read of another connection. The paused agent's body is larger than the loopback socket
+  // buffers on its way, so the gateway does hold a piece for it while the others stream.
+  const bodyFor = (seed: number, size: number): Buffer => {
+    const words = new Uint32Array(Math.ceil(size / 4));
+    let x = seed + 0x9e3779b9;
+    for (let i = 0; i < words.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      words[i] = x >>> 0;
+    }
+    return Buffer.from(words.buffer, 0, size);
+  };
+  const sizeOf = (seed: number): number => (seed === 0 ? 48 * MiB : 2 * MiB + 777);
+  const server = http.createServer((req, res) => {
+    const seed = Number(req.url?.split('/').pop());
+    const body = bodyFor(seed, sizeOf(seed));
+    res.writeHead(200, { 'content-length': String(body.length) });
+    // Pieces of uneven size, each in its own turn, so reads of the connections interleave.
+    let at = 0;
+    const next = (): void => {
+      if (at >= body.length) return void res.end();
+      const piece = body.subarray(at, at + 1000 + ((at * 7919) % 30_000));
+      at += piece.length;
+      if (res.write(piece)) setImmediate(next);
+      else res.once('drain', next);
+    };
+    next();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  const dispatcher = new ProxyAgent({ proxyTunnel: false, uri: `http://127.0.0.1:${serve.proxyPort}`, token: authorization() });
+  let othersDone!: () => void;
+  const othersFinished = new Promise<void>((resolve) => (othersDone = resolve));
+  try {
+    const fetchOne = async (seed: number): Promise<string> => {
+      const res = await request(`http://127.0.0.1:${port}/body/${seed}`, { dispatcher, highWaterMark: 64 * 1024 });
+      assert.equal(res.statusCode, 200);
+      const hash = createHash('sha256');
+      let first = true;
+      for await (const chunk of res.body) {
+        hash.update(chunk as Buffer);
+        // The paused one stops after its first piece until every other body has arrived.
+        if (seed === 0 && first) await othersFinished;
+        first = false;
+      }
+      return hash.digest('hex');
+    };
+    const seeds = [0, 1, 2, 3, 4, 5, 6, 7];
+    const paused = fetchOne(0);
+    await sleep(200);
+    const others = await Promise.all(seeds.slice(1).map(fetchOne));
+    othersDone();
+    const got = [await paused, ...others];
+    assert.deepEqual(got, seeds.map((seed) => sha256(bodyFor(seed, sizeOf(seed)))));
+  } finally {
+    othersDone();
+    await dispatcher.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
 test('a slow reader gets a large response intact while the gateway holds only a bounded part of it', async () => {
   // Larger than every buffer on the way together (loopback socket buffers autotune to tens of
   // MB here), so that a gateway ignoring backpressure would have taken all of it from the
