@@ -202,13 +202,18 @@ export class UpstreamPool {
 
   #connect(target: UpstreamTarget, waiter: Waiter): void {
     this.#open.set(target.key, (this.#open.get(target.key) ?? 0) + 1);
-    // Reading starts once 'connect' has been emitted, and by then `connection` is set.
+    // Reading starts once 'connect' has been emitted, and by then `connection` is set; bytes
+    // without one would have no request to go to, so the socket is closed rather than read on.
     let connection: UpstreamConnection | null = null;
     const onread = {
       buffer: READ_BUFFER,
-      // true: keep reading (a paused socket is paused with socket.pause(), as before).
+      // true: keep reading (a request pauses its upstream with socket.pause(), as before).
       callback: (length: number, buffer: Uint8Array): boolean => {
-        connection?.received(Buffer.from(buffer.subarray(0, length)));
+        if (connection === null) {
+          socket.destroy();
+          return false;
+        }
+        connection.received(Buffer.from(buffer.subarray(0, length)));
         return true;
       },
     };
