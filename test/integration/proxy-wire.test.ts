@@ -18,7 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { ProxyAgent, request } from 'undici';
 import type { AuditEvent } from '../../src/core/index.js';
-import { patternHash, startHttpOrigin, type Origin } from '../helpers/origin.js';
+import { patternChunk, patternHash, startHttpOrigin, type Origin } from '../helpers/origin.js';
 import { createKeyAgent, publishPolicies, startServe, type ServeProcess } from '../helpers/serve.js';
 import { eventually } from '../helpers/wait.js';
 
@@ -908,18 +908,10 @@ test('responses read on several upstream connections at once each arrive intact,
   // each read out: a piece queued for an agent that stopped reading must never see a later
   // read of another connection. The paused agent's body is larger than the loopback socket
   // buffers on its way, so the gateway does hold a piece for it while the others stream.
-  const bodyFor = (seed: number, size: number): Buffer => {
-    const words = new Uint32Array(Math.ceil(size / 4));
-    let x = seed + 0x9e3779b9;
-    for (let i = 0; i < words.length; i++) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      words[i] = x >>> 0;
-    }
-    return Buffer.from(words.buffer, 0, size);
-  };
-  const sizeOf = (seed: number): number => (seed === 0 ? 48 * MiB : 2 * MiB + 777);
+  // Each body's bytes are its own (a different pattern per seed), so a piece overwritten by
+  // another connection's read cannot hash the same.
+  const bodyFor = (seed: number, size: number): Buffer => patternChunk(seed + 1, size);
+  const sizeOf = (seed: number): number => (seed === 0 ? 48 * MiB : 2 * MiB + 776); // patternChunk: whole words
   const server = http.createServer((req, res) => {
     const seed = Number(req.url?.split('/').pop());
     const body = bodyFor(seed, sizeOf(seed));
