@@ -208,12 +208,15 @@ export class UpstreamPool {
     const onread = {
       buffer: READ_BUFFER,
       // true: keep reading (a request pauses its upstream with socket.pause(), as before).
-      callback: (length: number, buffer: Uint8Array): boolean => {
+      callback: (length: number): boolean => {
         if (connection === null) {
           socket.destroy();
           return false;
         }
-        connection.received(Buffer.from(buffer.subarray(0, length)));
+        // allocUnsafe takes a read of under 4 KiB from Buffer's pool; copy() needs no view.
+        const chunk = Buffer.allocUnsafe(length);
+        READ_BUFFER.copy(chunk, 0, 0, length);
+        connection.received(chunk);
         return true;
       },
     };
