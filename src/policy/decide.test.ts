@@ -200,8 +200,8 @@ function randomPolicy(i: number, pick: <T>(items: readonly T[]) => T, chance: (p
   if (chance(0.3)) match.methods = [pick(['GET', 'POST'])];
   if (chance(0.3)) match.path_prefixes = [pick(['/a', '/a/b', '/c'])];
   if (chance(0.3)) match.ports = [pick([443, 80])];
-  if (chance(0.3)) match.agents = [pick(['agent-a', 'agent-b'])];
-  if (chance(0.2)) match.teams = [pick(['team-a', 'team-b'])];
+  if (chance(0.3)) match.agents = [...new Set([pick(['agent-a', 'agent-b', 'agent-d']), pick(['agent-a', 'agent-b'])])];
+  if (chance(0.2)) match.teams = [...new Set([pick(['team-a', 'team-b']), pick(['team-a', 'team-b', 'team-d'])])];
   if (chance(0.2)) match.projects = [pick(['proj-a', 'proj-b'])];
   if (chance(0.2)) match.environments = [pick(['dev', 'prod'])];
   const action = chance(0.5) ? 'deny' : 'allow';
@@ -214,21 +214,23 @@ describe('the index agrees with a scan of every policy', () => {
       const random = seededRandom(seed);
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
       const chance = (p: number): boolean => random() < p;
-      // 8 policies give a host a policy or two; 40 give lists long enough to mix identity rules.
-      const policies = Array.from({ length: seed % 2 === 0 ? 8 : 40 }, (_, i) => randomPolicy(i, pick, chance));
+      // 8 policies give a host a policy or two; 40 and 200 give lists long enough to be split
+      // by identity rule (candidate-lists.ts), with several values to a rule.
+      const policies = Array.from({ length: [8, 40, 200][seed % 3] as number }, (_, i) => randomPolicy(i, pick, chance));
       const index = compilePolicies(policies);
       for (let n = 0; n < 400; n++) {
         const identity = {
           ...IDENTITY,
-          agent_id: pick(['agent-a', 'agent-b']),
-          team_id: pick(['team-a', 'team-b']),
+          // agent-c and team-c: values no rule names.
+          agent_id: pick(['agent-a', 'agent-b', 'agent-c']),
+          team_id: pick(['team-a', 'team-b', 'team-c']),
           project_id: pick(['proj-a', 'proj-b']),
           environment: pick(['dev', 'prod']),
         };
         const host = pick(HOSTS);
         const destination = chance(0.3)
           ? tunnel(host, pick([443, 80]))
-          : get(`${pick(['http', 'https'])}://${host}${pick(['/a', '/a/b/c', '/c', '/'])}`, pick(['GET', 'POST']));
+          : get(`${pick(['http', 'https'])}://${host}${pick(['/a', '/a/b/c', '/c', '/'])}`, pick(['GET', 'POST', 'PUT']));
         const expected = referenceDecision(policies, identity, destination);
         assert.equal(summary(decide(index, identity, destination)), expected, JSON.stringify({ identity, destination }));
       }
