@@ -1,5 +1,6 @@
 import { AUDIT_SCHEMA_VERSION } from '../core/index.js';
 import type { AuditEvent, DecisionKind, Destination, Identity } from '../core/index.js';
+import { formatTimestamp } from './timestamp.js';
 
 /** What the pipeline knows at the end of a request; buildAuditEvent turns it into the record. */
 export interface AuditInput {
@@ -26,7 +27,7 @@ export interface AuditInput {
 export function buildAuditEvent(input: AuditInput): AuditEvent {
   return {
     request_id: input.request_id,
-    timestamp: formatTimestamp(input.timestampMs, input.request_id),
+    timestamp: timestampOf(input.timestampMs, input.request_id),
     identity: input.identity === null ? null : copyIdentity(input.identity),
     destination: copyDestination(input.destination),
     decision: input.decision,
@@ -47,11 +48,11 @@ export function buildAuditEvent(input: AuditInput): AuditEvent {
 }
 
 /** RFC 3339, UTC, milliseconds: `2026-01-01T00:00:00.000Z`. */
-function formatTimestamp(timestampMs: number, requestId: string): string {
+function timestampOf(timestampMs: number, requestId: string): string {
   if (!Number.isFinite(timestampMs)) {
     throw new RangeError(`audit event \`${requestId}\`: timestampMs \`${timestampMs}\` is not a finite time`);
   }
-  return new Date(timestampMs).toISOString();
+  return formatTimestamp(timestampMs);
 }
 
 function copyIdentity(identity: Identity): Identity {
