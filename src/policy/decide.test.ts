@@ -215,7 +215,7 @@ describe('the index agrees with a scan of every policy', () => {
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
       const chance = (p: number): boolean => random() < p;
       // 8 policies give a host a policy or two; 40 and 200 give lists long enough to be split
-      // by identity rule (candidate-lists.ts), with several values to a rule.
+      // by identity rule (PolicyList, policy-list.ts), with several values to a rule.
       const policies = Array.from({ length: [8, 40, 200][seed % 3] as number }, (_, i) => randomPolicy(i, pick, chance));
       const index = compilePolicies(policies);
       for (let n = 0; n < 400; n++) {
