@@ -31,6 +31,8 @@ const SINK_LINGER_MS = 5;
 /** A periodic checkpoint every this many events of a gateway, and on a timer. */
 const CHECKPOINT_EVERY_EVENTS = 1_000;
 const CHECKPOINT_INTERVAL_MS = 10_000;
+/** The chain state file (audit-chain.json) is written at most this often; a shutdown's at once. */
+const CHAIN_STATE_SPACING_MS = 1_000;
 /** How long a drop keeps /readyz saying the audit trail is degraded. */
 const DEGRADED_WINDOW_MS = 60_000;
 /** The name /readyz and clawgress_audit_degraded give the workers' hand-off queues. */
@@ -94,7 +96,7 @@ export function createNodeAuditLog(options: {
     chain: new AuditChain({ clock: systemClock, signer: createCheckpointSigner(options.signingPrivateKeyPem), checkpointEvery: CHECKPOINT_EVERY_EVENTS, restored: restored.state }),
     gatewayIds: [config.gatewayId],
     checkpointIntervalMs: CHECKPOINT_INTERVAL_MS,
-    saveState: createChainStateWriter(statePath),
+    saveState: createChainStateWriter(statePath, { spacingMs: CHAIN_STATE_SPACING_MS }),
     onStateError: (error) => logger.error({ err: error }, 'audit chain state could not be saved: the next start may not link to this segment'),
     onSealError: (error) => logger.error({ err: error }, 'audit event could not be sealed: queued unchained'),
     onDrop: (sink, reason, count) => {
