@@ -86,8 +86,8 @@ function createAuditLog(config: Config, metrics: Metrics, logger: Logger, dispat
       metrics.auditDropped.inc({ sink: 'control_plane', reason: 'rejected' }, count);
       logger.error({ count, status }, `audit batch refused by the control plane: ${message}`);
     },
-  }), 50);
-  const sinks = config.auditStdout ? [toControlPlane, stdoutSink()] : [toControlPlane];
+  }), 50, config.auditBatchSize);
+  const sinks = config.auditStdout ? [toControlPlane, stdoutSink(config.auditBatchSize)] : [toControlPlane];
   return createNodeAuditLog({ config, metrics, logger, sinks, signingPrivateKeyPem: loadAuditSigningKey(config.dataDir, logger) });
 }
 

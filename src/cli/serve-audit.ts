@@ -64,13 +64,13 @@ export function createServeAuditLog(options: {
 }): ServeAuditLog {
   const { config, control } = options;
   // Under load, one transaction and one stdout write carry a batch of records (see withLinger).
-  const sinks: AuditSink[] = [withLinger({ name: 'store', write: async (batch: readonly AuditRecord[]) => void (await control.appendAudit(batch)) }, SINK_LINGER_MS)];
-  if (config.auditStdout) sinks.push(stdoutSink());
+  const sinks: AuditSink[] = [withLinger({ name: 'store', write: async (batch: readonly AuditRecord[]) => void (await control.appendAudit(batch)) }, SINK_LINGER_MS, config.auditBatchSize)];
+  if (config.auditStdout) sinks.push(stdoutSink(config.auditBatchSize));
   return createNodeAuditLog({ ...options, sinks });
 }
 
-export function stdoutSink(): AuditSink {
-  return withLinger(createJsonLinesSink(process.stdout, 'stdout'), SINK_LINGER_MS);
+export function stdoutSink(batchSize: number): AuditSink {
+  return withLinger(createJsonLinesSink(process.stdout, 'stdout'), SINK_LINGER_MS, batchSize);
 }
 
 /** The audit log of a node whose events converge here (serve, or a split-deployment gateway):
