@@ -18,13 +18,13 @@ function send(message: WorkerToPrimary): Promise<void> {
   });
 }
 
-// A worker's events wait this long to leave in one IPC message (but for a full batch: more
-// are waiting then, and a pause after each 500 events could not keep up; see withLinger). Every message wakes the
-// primary, and on a 2-core machine shared with its load each wake-up costs both processes
-// more than the events it carries: at 20 ms instead of 5, serve spent 12% less CPU per
-// request at c=50 (4 alternating pairs, 95-113 vs 112-133 us, primary 28-33 vs 35-39 us)
-// with higher throughput in each pair. An event reaches stdout and the store up to ~25 ms
-// after its request ended; the hot path never waits for it.
+// A worker's events wait this long to leave in one IPC message (not after a full batch: more
+// are waiting then, and a pause after every 500 events could not keep up; see withLinger).
+// Every message wakes the primary, and on a 2-core machine shared with its load each wake-up
+// costs both processes more than the events it carries: at 20 ms instead of 5, serve spent
+// 12% less CPU per request at c=50 (4 alternating pairs, 95-113 vs 112-133 us, primary 28-33
+// vs 35-39 us) with higher throughput in each pair. An event reaches stdout and the store up
+// to ~25 ms after its request ended; the hot path never waits for it.
 const IPC_LINGER_MS = 20;
 
 /** Audit events leave the worker in batches over IPC; the primary's queue writes them. */
