@@ -60,7 +60,7 @@ async function timeEnqueue(sink: AuditSink): Promise<{ ns: number; dropped: numb
   return { ns, dropped };
 }
 
-// Events in one IPC message. A worker's 5 ms linger gathers ~50 at the bench's rates; the cost
+// Events in one IPC message. A worker's 20 ms linger gathers 100-200 at the bench's rates; the cost
 // per event measured the same at 50 as at 400.
 const IPC_BATCH = 400;
 

@@ -33,4 +33,3 @@ export type {
   VerifyOptions,
   VerifyReport,
 } from './verify-types.js';
-export { withLinger } from './linger-sink.js';

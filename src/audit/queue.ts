@@ -84,9 +84,14 @@ export class AuditQueue {
     return deepest;
   }
 
-  /** Resolves when everything enqueued so far has been written, or after `timeoutMs` (default 5000). */
+  /**
+   * Resolves when everything enqueued so far has been written, or after `timeoutMs` (default
+   * 5000). A sink waiting out its linger writes at once.
+   */
   flush(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<void> {
     const targets = this.#lanes.map((lane) => lane.accepted);
+    if (this.#isReached(targets)) return Promise.resolve();
+    for (const lane of this.#lanes) lane.endLinger();
     if (this.#isReached(targets)) return Promise.resolve();
     return new Promise<void>((resolve) => {
       // Called once, by the last write it waited for, by the timer, or by close().
@@ -141,6 +146,10 @@ function validateOptions(options: AuditQueueOptions): void {
   for (const sink of options.sinks) {
     if (names.has(sink.name)) throw new RangeError(`audit queue: sink name \`${sink.name}\` is used twice`);
     names.add(sink.name);
+    const linger = sink.lingerMs;
+    if (linger !== undefined && (!Number.isFinite(linger) || linger < 0)) {
+      throw new RangeError(`audit queue: sink \`${sink.name}\`: lingerMs: \`${linger}\` is not a non-negative number`);
+    }
   }
   for (const key of ['capacity', 'batchSize'] as const) {
     const value = options[key];

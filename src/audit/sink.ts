@@ -8,5 +8,11 @@ import type { AuditRecord } from '../core/index.js';
  */
 export interface AuditSink {
   readonly name: string;
+  /**
+   * Milliseconds the queue waits after a write of less than a full batch before this sink's
+   * next write (default 0: the next event-loop turn). Where each write costs a syscall, a
+   * commit or a wake-up of another process, batches then grow with load; see sink-lane.ts.
+   */
+  readonly lingerMs?: number;
   write(batch: readonly AuditRecord[]): void | Promise<void>;
 }

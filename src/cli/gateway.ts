@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import { systemClock, type SignedBundle } from '../core/index.js';
-import { createHttpSink, withLinger } from '../audit/index.js';
+import { createHttpSink } from '../audit/index.js';
 import { generateSigningKeys } from '../policy/index.js';
 import { formatHostPort, type Config } from '../config/index.js';
 import { applyAndReport, BundleHolder, BundleSync, quotaAlertLogger, readCachedBundle, writeCachedBundle, type Gateway } from '../gateway/index.js';
@@ -77,8 +77,12 @@ function loadAuditSigningKey(dataDir: string, logger: Logger): string {
   return readFileSync(privatePath, 'utf8');
 }
 
+// At most one POST of a short batch to the control plane per this many milliseconds (full
+// batches go at once): under load each request carries hundreds of events.
+const CONTROL_PLANE_LINGER_MS = 50;
+
 function createAuditLog(config: Config, metrics: Metrics, logger: Logger, dispatcher: Agent): ServeAuditLog {
-  const toControlPlane = withLinger(createHttpSink({
+  const toControlPlane = { ...createHttpSink({
     baseUrl: config.controlPlane as string,
     dispatcher,
     timeoutMs: 10_000,
@@ -86,8 +90,8 @@ function createAuditLog(config: Config, metrics: Metrics, logger: Logger, dispat
       metrics.auditDropped.inc({ sink: 'control_plane', reason: 'rejected' }, count);
       logger.error({ count, status }, `audit batch refused by the control plane: ${message}`);
     },
-  }), 50, config.auditBatchSize);
-  const sinks = config.auditStdout ? [toControlPlane, stdoutSink(config.auditBatchSize)] : [toControlPlane];
+  }), lingerMs: CONTROL_PLANE_LINGER_MS };
+  const sinks = config.auditStdout ? [toControlPlane, stdoutSink()] : [toControlPlane];
   return createNodeAuditLog({ config, metrics, logger, sinks, signingPrivateKeyPem: loadAuditSigningKey(config.dataDir, logger) });
 }
 

@@ -15,7 +15,6 @@ import {
   createCheckpointSigner,
   createJsonLinesSink,
   readChainState,
-  withLinger,
   type AuditSink,
 } from '../audit/index.js';
 import type { Config } from '../config/index.js';
@@ -63,14 +62,14 @@ export function createServeAuditLog(options: {
   signingPrivateKeyPem: string;
 }): ServeAuditLog {
   const { config, control } = options;
-  // Under load, one transaction and one stdout write carry a batch of records (see withLinger).
-  const sinks: AuditSink[] = [withLinger({ name: 'store', write: async (batch: readonly AuditRecord[]) => void (await control.appendAudit(batch)) }, SINK_LINGER_MS, config.auditBatchSize)];
-  if (config.auditStdout) sinks.push(stdoutSink(config.auditBatchSize));
+  // Under load, one transaction and one stdout write carry a batch of records (sink-lane.ts).
+  const sinks: AuditSink[] = [{ name: 'store', lingerMs: SINK_LINGER_MS, write: async (batch: readonly AuditRecord[]) => void (await control.appendAudit(batch)) }];
+  if (config.auditStdout) sinks.push(stdoutSink());
   return createNodeAuditLog({ ...options, sinks });
 }
 
-export function stdoutSink(batchSize: number): AuditSink {
-  return withLinger(createJsonLinesSink(process.stdout, 'stdout'), SINK_LINGER_MS, batchSize);
+export function stdoutSink(): AuditSink {
+  return { ...createJsonLinesSink(process.stdout, 'stdout'), lingerMs: SINK_LINGER_MS };
 }
 
 /** The audit log of a node whose events converge here (serve, or a split-deployment gateway):

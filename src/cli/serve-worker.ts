@@ -1,7 +1,7 @@
 // A gateway worker of `serve --workers N`: it enforces bundles the primary relays (and
 // verifies each one itself), sends its audit events to the primary, and asks the primary's
 // limiter (or Redis) for rate-limit verdicts.
-import { AuditQueue, packEvent, withLinger } from '../audit/index.js';
+import { AuditQueue, packEvent } from '../audit/index.js';
 import type { AuditEvent } from '../core/index.js';
 import type { Config } from '../config/index.js';
 import { createMetrics, snapshotMetrics, type Logger, type Metrics } from '../observe/index.js';
@@ -19,7 +19,7 @@ function send(message: WorkerToPrimary): Promise<void> {
 }
 
 // A worker's events wait this long to leave in one IPC message (not after a full batch: more
-// are waiting then, and a pause after every 500 events could not keep up; see withLinger).
+// are waiting then, and a pause after every 500 events could not keep up; see sink-lane.ts).
 // Every message wakes the primary, and on a 2-core machine shared with its load each wake-up
 // costs both processes more than the events it carries: at 20 ms instead of 5, serve spent
 // 12% less CPU per request at c=50 (4 alternating pairs, 95-113 vs 112-133 us, primary 28-33
@@ -31,7 +31,7 @@ const IPC_LINGER_MS = 20;
 function createPrimarySink(config: Config, metrics: Metrics, logger: Logger, warnDropped: DropAlerter): AuditQueue {
   return new AuditQueue({
     // One IPC message per few milliseconds of events, not per event-loop turn.
-    sinks: [withLinger({ name: 'primary', write: (batch: readonly AuditEvent[]) => send({ type: 'clawgress:audit', events: batch.map(packEvent) }) }, IPC_LINGER_MS, config.auditBatchSize)],
+    sinks: [{ name: 'primary', lingerMs: IPC_LINGER_MS, write: (batch: readonly AuditEvent[]) => send({ type: 'clawgress:audit', events: batch.map(packEvent) }) }],
     capacity: config.auditQueueSize,
     batchSize: config.auditBatchSize,
     onDrop: (sink, reason, count) => {
