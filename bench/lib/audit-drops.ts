@@ -38,6 +38,5 @@ export async function fetchAuditDrops(metricsUrl: string): Promise<AuditDrops> {
 export function auditDropsNote(drops: AuditDrops): string {
   if (drops.total === 0) return 'audit: no event dropped (clawgress_audit_dropped_total is 0 for every sink)';
   const parts = [...drops.bySinkAndReason].map(([key, count]) => `${key} ${count}`);
-  // sink `primary` is a worker's hand-off queue to the primary; the others are the primary's own.
   return `audit: **${drops.total} events dropped** (clawgress_audit_dropped_total: ${parts.join(', ')}): an audit queue was full (primary: a worker's hand-off to the primary; store, stdout: the primary's sinks)`;
 }
