@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from '../../test/helpers/wait.js';
 import type { AuditRecord } from '../core/index.js';
 import { AuditQueue } from './queue.js';
 import type { AuditSink } from './sink.js';
@@ -23,13 +24,9 @@ function recordingSink(lingerMs: number, failures = 0): AuditSink & { batches: s
   return sink;
 }
 
-async function until(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await sleep(5);
-  }
-}
+/** Polls every 5 ms until the sink has written `count` batches. */
+const batchesWritten = (sink: { batches: unknown[] }, count: number, timeoutMs = 2_000): Promise<number> =>
+  eventually(`${count} batches written`, () => Promise.resolve(sink.batches.length === count), timeoutMs, 5);
 
 // Real timers with a linger far longer than the test's own waits: what is written within
 // 50 ms was not held by the linger, and what is not, was.
@@ -38,12 +35,12 @@ describe('a sink with a linger (200 ms, batches of 3)', () => {
     const sink = recordingSink(200);
     const queue = new AuditQueue({ sinks: [sink], capacity: 100, batchSize: 3 });
     queue.enqueue(record(0));
-    await until(() => sink.batches.length === 1);
+    await batchesWritten(sink, 1);
     queue.enqueue(record(1));
     queue.enqueue(record(2));
     await sleep(50);
     assert.deepEqual(sink.batches, [['req-0']], 'held for the linger');
-    await until(() => sink.batches.length === 2);
+    await batchesWritten(sink, 2);
     assert.deepEqual(sink.batches, [['req-0'], ['req-1', 'req-2']]);
   });
 
@@ -57,7 +54,7 @@ describe('a sink with a linger (200 ms, batches of 3)', () => {
     queue.enqueue(record(7));
     await sleep(50);
     assert.equal(sink.batches.length, 3);
-    await until(() => sink.batches.length === 4);
+    await batchesWritten(sink, 4);
     assert.deepEqual(sink.batches[3], ['req-7']);
   });
 
@@ -66,7 +63,7 @@ describe('a sink with a linger (200 ms, batches of 3)', () => {
     const sink = recordingSink(60_000);
     const queue = new AuditQueue({ sinks: [sink], capacity: 100, batchSize: 3, onWritten: (_name, count) => written.push(count) });
     queue.enqueue(record(0));
-    await until(() => sink.batches.length === 1);
+    await batchesWritten(sink, 1);
     assert.deepEqual(written, [1]);
   });
 
@@ -74,7 +71,7 @@ describe('a sink with a linger (200 ms, batches of 3)', () => {
     const sink = recordingSink(60_000);
     const queue = new AuditQueue({ sinks: [sink], capacity: 100, batchSize: 3 });
     queue.enqueue(record(0));
-    await until(() => sink.batches.length === 1);
+    await batchesWritten(sink, 1);
     queue.enqueue(record(1));
     const started = Date.now();
     await queue.flush(10_000);
@@ -91,7 +88,7 @@ describe('a sink with a linger (200 ms, batches of 3)', () => {
     const sink = recordingSink(60_000, 1);
     const queue = new AuditQueue({ sinks: [sink], capacity: 100, batchSize: 3, retryDelayMs: 20 });
     queue.enqueue(record(0));
-    await until(() => sink.batches.length === 1, 1_000);
+    await batchesWritten(sink, 1, 1_000);
     assert.deepEqual(sink.batches, [['req-0']]);
     assert.equal(sink.attempts, 2);
     await queue.close();
