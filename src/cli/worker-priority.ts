@@ -4,13 +4,13 @@
 //   request then takes its core like any other process, and is not kept waiting behind the
 //   primary's batch. Open loop, 2,000 req/s over 2,000 connections, 2026-12-06: the longest
 //   wait of a worker for a core (perf sched, 3 s) 3.8-5.5 ms against 8.3-15.8 ms with workers
-//   always 3 nicer, and p99 9.0 against 11.8 ms (median of 6 alternating pairs; README:
-//   Performance).
+//   always 3 nicer, and p99 9.0 against 11.8 ms (median of 6 alternating pairs;
+//   docs/performance.md, Why the tail).
 // - Once the node's audit queue is a quarter full, or any process dropped an event, the
 //   workers yield: they run WORKER_NICENESS nicer, so a saturated node slows down by what its
 //   audit costs instead of losing events (at equal priority a 5-minute soak at 2,000
 //   connections dropped 37%; with nicer workers none at 8,800 req/s, and 2.1% since workers
-//   stopped waiting on quota answers and serve 10,200: README → Performance, Cores). The queue
+//   stopped waiting on quota answers and serve 10,200: docs/performance.md, Cores). The queue
 //   must then stay under a twentieth of its capacity for RECOVER_MS before they come back.
 // - Coming back is raising a priority, which Linux allows only to a process with CAP_SYS_NICE
 //   or a high enough RLIMIT_NICE (systemd: LimitNICE=). Without it the first yield is for good:
