@@ -1,33 +1,8 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { describe, it } from 'node:test';
-import { loadConfig } from './load.js';
-import type { ConfigResult, Role } from './types.js';
-
-const GOOD_TOKEN = 'k'.repeat(40);
-
-/** A config file system of in-memory files; a missing file fails as fs does. */
-function filesOf(files: Record<string, string>): (path: string) => string {
-  return (path) => {
-    const content = files[path];
-    if (content === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-    return content;
-  };
-}
-
-function load(options: {
-  role?: Role;
-  argv?: readonly string[];
-  env?: Record<string, string>;
-  files?: Record<string, string>;
-}): ConfigResult {
-  return loadConfig({
-    role: options.role ?? 'serve',
-    argv: options.argv ?? [],
-    env: options.env ?? {},
-    readFile: filesOf(options.files ?? {}),
-  });
-}
+import { GOOD_TOKEN, loadWith as load } from '../../test/helpers/config.js';
+import type { ConfigResult } from './types.js';
 
 function loaded(options: Parameters<typeof load>[0]): Extract<ConfigResult, { ok: true }> {
   const result = load(options);
