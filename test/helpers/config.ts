@@ -7,7 +7,7 @@ import type { ConfigResult, Role } from '../../src/config/types.js';
 export const GOOD_TOKEN = 'k'.repeat(40);
 
 /** A config file system of in-memory files; a missing file fails as fs does. */
-export function filesOf(files: Record<string, string>): (path: string) => string {
+function filesOf(files: Record<string, string>): (path: string) => string {
   return (path) => {
     const content = files[path];
     if (content === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
