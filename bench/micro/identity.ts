@@ -1,6 +1,6 @@
 // Credential verification through IdentityResolver with the bench bundle's 1,000 agents:
-// API key (HMAC + constant-time compare), JWT from the verified-token cache, and JWT verified
-// from scratch (each token seen once) for HS256 and ES256.
+// API key (HMAC + constant-time compare) the first time and again, JWT from the resolver's
+// cache, and JWT verified from scratch (each token seen once) for HS256 and ES256.
 
 import { randomBytes } from 'node:crypto';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
@@ -61,6 +61,19 @@ function expectAdmitted(result: IdentityResult, what: string): void {
   if (!result.ok) throw new Error(`identity micro-benchmark: ${what}: not admitted: ${result.reason}`);
 }
 
+/**
+ * ns per resolve of a header seen before, as the gateway's parser hands it over: a new string
+ * each request, whose hash V8 has not computed yet (a reused string object would have it
+ * cached, and every lookup of a long JWT header would look free). Making the string is timed
+ * alone and taken off.
+ */
+function repeatNs(headers: readonly string[], resolve: (header: string) => unknown): number {
+  const bytes = headers.map((header) => Buffer.from(header, 'latin1'));
+  const fresh = (n: number): string => (bytes[n % bytes.length] as Buffer).toString('latin1');
+  const making = timeSync(100_000, fresh);
+  return Math.max(0, timeSync(100_000, (n) => resolve(fresh(n))) - making);
+}
+
 /** Each header once against a new resolver (nothing remembered yet): median of 7 rounds. */
 function firstUseNs(fixture: ReturnType<typeof makeFixture>, issuers: Issuer[]): number {
   const rounds: number[] = [];
@@ -82,11 +95,11 @@ export async function identityBenchmarks(seed: number): Promise<MicroResult[]> {
   ];
   const group = 'identity resolve()';
   const apiKeys = resolverFor(fixture, issuers);
-  expectAdmitted(apiKeys.resolve(fixture.apiKeyHeaders[0]) as IdentityResult, 'api key');
-  const apiKeyNs = timeSync(100_000, (n) => apiKeys.resolve(fixture.apiKeyHeaders[n % fixture.apiKeyHeaders.length]));
+  for (const header of fixture.apiKeyHeaders) expectAdmitted(apiKeys.resolve(header) as IdentityResult, 'api key');
+  const apiKeyNs = repeatNs(fixture.apiKeyHeaders, (header) => apiKeys.resolve(header));
   const results: MicroResult[] = [
     { group, name: 'api key (Basic), first use', ns_per_op: firstUseNs(fixture, issuers), note: 'HMAC-SHA256 of the key, then remembered for the bundle' },
-    { group, name: 'api key (Basic), again', ns_per_op: apiKeyNs, note: `${fixture.apiKeyHeaders.length} agents with keys, each admitted before` },
+    { group, name: 'api key (Basic), again', ns_per_op: apiKeyNs, note: `${fixture.apiKeyHeaders.length} agents with keys, each admitted before; a new header string each call` },
   ];
   results.push(await cachedJwt(fixture, issuers));
   for (const [alg, issuer, key, iterations] of [
@@ -107,6 +120,6 @@ async function cachedJwt(fixture: Fixture, issuers: Issuer[]): Promise<MicroResu
   const tokens = await signTokens({ agents: fixture.jwtAgents, count: fixture.jwtAgents.length, alg: 'HS256', issuer: HS_ISSUER, key });
   const resolver = resolverFor(fixture, issuers);
   for (const token of tokens) expectAdmitted(await resolver.resolve(token), 'cached jwt warm-up');
-  const ns = timeSync(100_000, (n) => resolver.resolve(tokens[n % tokens.length]));
-  return { group: 'identity resolve()', name: 'jwt, cached', ns_per_op: ns, note: `${tokens.length} tokens in the verified-token cache` };
+  const ns = repeatNs(tokens, (header) => resolver.resolve(header));
+  return { group: 'identity resolve()', name: 'jwt, cached', ns_per_op: ns, note: `${tokens.length} Bearer headers verified before; a new header string each call` };
 }

@@ -1,11 +1,11 @@
 import type { BundleAgent, Clock, Issuer } from '../core/index.js';
+import { AdmissionCache, type Admission } from './admission-cache.js';
 import { AgentRegistry } from './agent-registry.js';
 import { unauthenticated, type IdentityResult } from './identity-result.js';
-import { extractClaims, type VerifiedClaims } from './jwt-claims.js';
+import { extractClaims } from './jwt-claims.js';
 import { JwtVerifier } from './jwt-verifier.js';
 import { parseProxyAuthorization } from './proxy-authorization.js';
 import { REASONS } from './reasons.js';
-import { VerifiedTokenCache } from './verified-token-cache.js';
 
 export interface IdentityResolverOptions {
   agents: readonly BundleAgent[];
@@ -13,7 +13,7 @@ export interface IdentityResolverOptions {
   keyHashSecret: Buffer;
   clock: Clock;
   clockSkewSeconds?: number; // default 30 s
-  jwtCacheSize?: number; // default 10_000 verified tokens
+  jwtCacheSize?: number; // default 10_000 headers with a verified token
   /** Least time between JWKS refetches caused by an unknown `kid`; default 30_000 ms. */
   jwksCooldownMs?: number;
   /** JWKS fetch timeout; default 5_000 ms. */
@@ -27,29 +27,25 @@ const DEFAULT_JWKS_TIMEOUT_MS = 5_000;
 /** Proxy-Authorization values that admitted an API-key agent, remembered per bundle. */
 const ADMITTED_KEY_CACHE_SIZE = 10_000;
 
-interface AdmittedKey {
-  readonly result: IdentityResult;
-  readonly untilMs: number;
-}
-
 /** Built once per policy bundle (agents and issuers come from the bundle). */
 export class IdentityResolver {
   readonly #agents: AgentRegistry;
   readonly #verifier: JwtVerifier;
-  readonly #cache: VerifiedTokenCache;
   readonly #clock: Clock;
   readonly #clockSkewSeconds: number;
-  // An admitted API key's header maps to its answer until the key expires, so a busy agent
-  // pays the HMAC once per bundle, not per request. Only admissions enter (a wrong key is
-  // hashed every time); the bundle's agents and keys cannot change under it, because a new
-  // bundle builds a new resolver. It holds the keys callers present, as the request does.
-  readonly #admittedKeys = new Map<string, AdmittedKey>();
+  // Both caches map a header to its answer until the key or token expires, so a busy agent
+  // pays the HMAC or the JWT signature once per bundle and the header's parsing never again.
+  // An admitted API key: only admissions enter (a wrong key is hashed every time).
+  readonly #admittedKeys = new AdmissionCache(ADMITTED_KEY_CACHE_SIZE);
+  // A verified token, with what the registry said of its agent (admitted, disabled, unknown,
+  // or a pinned claim that differs): the bundle's agents cannot change under a resolver.
+  readonly #verifiedTokens: AdmissionCache;
 
   constructor(options: IdentityResolverOptions) {
     this.#clock = options.clock;
     this.#clockSkewSeconds = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
     this.#agents = new AgentRegistry(options.agents, options.keyHashSecret);
-    this.#cache = new VerifiedTokenCache(options.jwtCacheSize ?? DEFAULT_JWT_CACHE_SIZE);
+    this.#verifiedTokens = new AdmissionCache(options.jwtCacheSize ?? DEFAULT_JWT_CACHE_SIZE);
     this.#verifier = new JwtVerifier({
       issuers: options.issuers,
       clock: options.clock,
@@ -66,47 +62,39 @@ export class IdentityResolver {
    * await; a Promise only when a JWT must be verified (jose is async).
    */
   resolve(header: string | undefined): IdentityResult | Promise<IdentityResult> {
-    if (header !== undefined) {
-      const admitted = this.#admittedKeys.get(header);
-      if (admitted !== undefined && this.#clock.now() < admitted.untilMs) return admitted.result;
-    }
+    // No header, nothing to look up; the parser says why it is refused.
+    if (header === undefined) return unauthenticated(REASONS.headerMissing);
+    const key = this.#admittedKeys.get(header);
+    if (key !== undefined && this.#clock.now() < key.untilMs) return key.result;
+    const token = this.#verifiedTokens.get(header);
+    if (token !== undefined) return this.#resolveVerified(header, token);
     const parsed = parseProxyAuthorization(header);
     if (!parsed.ok) return unauthenticated(parsed.reason);
     const credential = parsed.credential;
     if (credential.kind === 'api_key') {
       const checked = this.#agents.checkApiKey(credential.agent_id, credential.key, this.#clock.now());
-      if (checked.result.ok && header !== undefined) this.#rememberKey(header, checked);
+      if (checked.result.ok) this.#admittedKeys.set(header, checked);
       return checked.result;
     }
-    const cached = this.#cache.get(credential.token);
-    if (cached !== undefined) return this.#resolveCached(credential.token, cached);
-    return this.#verifyAndBind(credential.token);
+    return this.#verifyAndBind(header, credential.token);
   }
 
-  #rememberKey(header: string, admitted: AdmittedKey): void {
-    this.#admittedKeys.delete(header);
-    if (this.#admittedKeys.size >= ADMITTED_KEY_CACHE_SIZE) {
-      const oldest = this.#admittedKeys.keys().next();
-      if (oldest.done !== true) this.#admittedKeys.delete(oldest.value);
-    }
-    this.#admittedKeys.set(header, admitted);
-  }
-
-  #resolveCached(token: string, claims: VerifiedClaims): IdentityResult {
-    if (this.#clock.now() >= claims.usableUntilMs) {
-      this.#cache.delete(token);
+  #resolveVerified(header: string, token: Admission): IdentityResult {
+    if (this.#clock.now() >= token.untilMs) {
+      this.#verifiedTokens.delete(header);
       return unauthenticated(REASONS.jwtExpired);
     }
-    return this.#agents.bindJwt(claims);
+    return token.result;
   }
 
-  async #verifyAndBind(token: string): Promise<IdentityResult> {
+  async #verifyAndBind(header: string, token: string): Promise<IdentityResult> {
     const verified = await this.#verifier.verify(token);
     if (!verified.ok) return unauthenticated(verified.reason);
     const extracted = extractClaims(verified.payload, this.#clockSkewSeconds);
     if (!extracted.ok) return unauthenticated(extracted.reason);
-    // The token itself is good; the registry checks below run again on every cache hit.
-    this.#cache.set(token, extracted.claims);
-    return this.#agents.bindJwt(extracted.claims);
+    // The token itself is good: whatever the registry says of its agent holds for this bundle.
+    const result = this.#agents.bindJwt(extracted.claims);
+    this.#verifiedTokens.set(header, { result, untilMs: extracted.claims.usableUntilMs });
+    return result;
   }
 }

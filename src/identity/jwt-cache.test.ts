@@ -66,13 +66,27 @@ void describe('IdentityResolver jwt cache', () => {
     assert.deepEqual(await resolveTimed(resolver, token), { sync: false, result: expired });
   });
 
-  void it('a cache hit still applies the registry checks, so a disabled agent stays disabled', async () => {
+  void it('what the registry said of a verified token\'s agent is cached with it: a disabled agent stays disabled', async () => {
     const resolver = newResolver({ clock: new ManualClock(NOW_MS) });
     const token = await sign({ agent_id: 'agent-off' });
     await resolveTimed(resolver, token);
     const second = await resolveTimed(resolver, token);
     assert.equal(second.sync, true);
     assert.deepEqual(second.result.ok === false && second.result.outcome, 'disabled');
+  });
+
+  void it('the cache is keyed by the whole header: the same token as Bearer and as Basic jwt: is verified once for each', async () => {
+    const resolver = newResolver({ clock: new ManualClock(NOW_MS) });
+    const token = await sign();
+    const basic = `Basic ${Buffer.from(`jwt:${token}`).toString('base64')}`;
+    const first = await resolveTimed(resolver, token);
+    const asBasic = resolver.resolve(basic);
+    assert.ok(asBasic instanceof Promise, 'a header not seen before goes to jose');
+    assert.deepEqual(await asBasic, first.result);
+    const again = resolver.resolve(basic);
+    assert.ok(!(again instanceof Promise));
+    assert.deepEqual(again, first.result);
+    assert.deepEqual(await resolveTimed(resolver, token), { sync: true, result: first.result });
   });
 
   void it('a failed verification is not cached', async () => {
