@@ -9,13 +9,14 @@
 // cost (57 → 30 µs an event in 60-event commits, 16 KiB pages: a throwaway micro-benchmark
 // on the bench machine).
 //
-// The batch is 4,000 events: with 1,000 agents a batch of 1,000 still wrote each agent's leaf
-// for about one row, and the fill was half an append's cost. CPU per stored event, 60-event
-// commits (scratch benchmark of this table and fill, AMD EPYC, 2026-12-07): with 1,000 agents
-// 19.4–20.8 µs at 1,000, 13.5–15.0 at 2,000, 12.3 at 4,000, 12.4–15.5 at 8,000, 7.3–10.1
-// without the fill; with 200 agents 16.4–18.1 against 11.9–12.0 at 4,000; with one agent
-// about the same (9.4–11.1 against 9.2–9.6). A query's scan of the tail grows with it: 0.34 ms
-// for 4,000 rows that do not match, against 0.08 ms for 1,000.
+// The batch stays at 1,000 events. With 1,000 agents a batch that small writes each agent's
+// leaf for about one row, and a larger one costs less CPU per stored event (scratch benchmark
+// of this table and fill, 60-event commits, AMD EPYC, 2026-12-07: 19.4-20.8 µs at 1,000,
+// 12.3 at 4,000, 7.3-10.1 without the fill). But one fill runs in one append's transaction,
+// on the event loop that also answers the workers' quota questions, so a 4,000-event fill
+// holds it ~4x as long; through `serve` the open loop's +p99 was then worse in 3 of 4
+// alternating pairs (200 agents: median 5.9 against 4.85 ms) and the CPU saving did not show.
+// A fill split into slices (a field per append, marks per field) could have both; not built.
 //
 // A query filtered by one of these fields reads, in one snapshot, the tail past the mark by
 // scanning it (a batch or so of rows), then the older matches through the field's table.
@@ -25,7 +26,7 @@ import { auditConditions, type AuditQueryRow } from '../audit-query.js';
 import type { AuditFilter } from '../types.js';
 
 /** Events left to a query's scan before an append indexes them. */
-export const AUDIT_INDEX_BATCH = 4000;
+export const AUDIT_INDEX_BATCH = 1000;
 
 type IndexedField = 'agent_id' | 'team_id' | 'decision' | 'policy_id' | 'host';
 
