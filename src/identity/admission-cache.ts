@@ -26,10 +26,6 @@ export class AdmissionCache {
     this.#maxEntries = maxEntries;
   }
 
-  get size(): number {
-    return this.#entries.size;
-  }
-
   get(header: string): Admission | undefined {
     return this.#entries.get(header);
   }

@@ -62,12 +62,12 @@ export class IdentityResolver {
    * await; a Promise only when a JWT must be verified (jose is async).
    */
   resolve(header: string | undefined): IdentityResult | Promise<IdentityResult> {
-    // No header, nothing to look up; the parser says why it is refused.
+    // No header: the caches are keyed by one, and the parser would refuse it for this reason.
     if (header === undefined) return unauthenticated(REASONS.headerMissing);
     const key = this.#admittedKeys.get(header);
     if (key !== undefined && this.#clock.now() < key.untilMs) return key.result;
-    const token = this.#verifiedTokens.get(header);
-    if (token !== undefined) return this.#resolveVerified(header, token);
+    const verified = this.#verifiedTokens.get(header);
+    if (verified !== undefined) return this.#resolveVerified(header, verified);
     const parsed = parseProxyAuthorization(header);
     if (!parsed.ok) return unauthenticated(parsed.reason);
     const credential = parsed.credential;
@@ -79,12 +79,12 @@ export class IdentityResolver {
     return this.#verifyAndBind(header, credential.token);
   }
 
-  #resolveVerified(header: string, token: Admission): IdentityResult {
-    if (this.#clock.now() >= token.untilMs) {
+  #resolveVerified(header: string, verified: Admission): IdentityResult {
+    if (this.#clock.now() >= verified.untilMs) {
       this.#verifiedTokens.delete(header);
       return unauthenticated(REASONS.jwtExpired);
     }
-    return token.result;
+    return verified.result;
   }
 
   async #verifyAndBind(header: string, token: string): Promise<IdentityResult> {
