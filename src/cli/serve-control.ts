@@ -51,7 +51,7 @@ export async function startControlSide(options: {
 /** The deployment's secrets, its store and the control plane over them (serve and control-plane). */
 export async function openControl(config: Config, logger: Logger): Promise<{ secrets: DeploymentSecrets; store: Store; control: ControlPlane }> {
   const secrets = loadDeploymentSecrets(config.dataDir, config.adminToken);
-  const store = await openStore(config);
+  const store = await openStore(config, logger);
   const control = await createControlPlane({
     store,
     signingPrivateKeyPem: secrets.signingPrivateKeyPem,
@@ -62,9 +62,11 @@ export async function openControl(config: Config, logger: Logger): Promise<{ sec
   return { secrets, store, control };
 }
 
-export async function openStore(config: Config): Promise<Store> {
+export async function openStore(config: Config, logger: Logger): Promise<Store> {
+  const onAuditWriterStop = (error: Error): void =>
+    logger.warn({ err: error }, 'audit store: the writer thread stopped; audit events are now stored from the main thread');
   return config.store === 'sqlite'
-    ? openSqliteStore({ path: join(config.dataDir, 'clawgress.db') })
+    ? openSqliteStore({ path: join(config.dataDir, 'clawgress.db'), onAuditWriterStop })
     : openPostgresStore({ connectionString: config.store });
 }
 

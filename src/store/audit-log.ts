@@ -79,8 +79,13 @@ export function checkpointColumns(record: AuditCheckpoint): {
 }
 
 /** Prune records go before every event: a verifier needs their runs before it meets the kept records. */
+export function placedBeforeEvents(record: AuditCheckpoint): boolean {
+  return record.kind === 'prune';
+}
+
+/** The after_seq a checkpoint is stored with: 0 before every event, else after the last one stored. */
 export function placeOf(record: AuditCheckpoint, lastSeq: () => number): number {
-  return record.kind === 'prune' ? 0 : lastSeq();
+  return placedBeforeEvents(record) ? 0 : lastSeq();
 }
 
 export function isCheckpoint(record: AuditRecord): record is AuditCheckpoint {

@@ -9,15 +9,18 @@
 // cost (57 → 30 µs an event in 60-event commits, 16 KiB pages: a throwaway micro-benchmark
 // on the bench machine).
 //
-// The batch stays at 1,000 events. With 1,000 agents a batch that small writes each agent's
-// leaf for about one row, and a larger one costs less CPU per stored event (scratch benchmark
-// of this table and fill, 60-event commits, AMD EPYC, 2026-12-07: 19.4-20.8 µs at 1,000,
-// 12.3 at 4,000, 7.3-10.1 without the fill). But one fill runs in one append's transaction,
-// on the event loop that also answers the workers' quota questions, so a 4,000-event fill
-// holds it ~4x as long; through `serve` the open loop's +p99 was then worse in 3 of 4
-// alternating pairs (200 agents: median 5.9 against 4.85 ms) and the CPU saving did not show.
-// A fill split into slices (a field per append, marks per field) could have both; not built.
-//
+// The batch is 4,000 events. With many agents a batch of 1,000 writes each agent's leaf for
+// about one row, and a larger one costs less CPU per stored event (scratch benchmark of this
+// table and fill, 60-event commits, AMD EPYC, 2026-12-07, 1,000 agents: 19.4-20.8 µs at 1,000,
+// 12.3 at 4,000, 7.3-10.1 without the fill; 200 agents: 16.4-18.1 against 11.9-12.0). A fill
+// runs inside one append's transaction, so a larger one holds its thread longer: while appends
+// ran on the primary's event loop, which also answers the workers' quota questions, 4,000 made
+// the open loop's tail worse. Since appends run on a thread of their own (audit-writer.ts) it
+// does not (`npm run bench -- --conns none --rate 2000 --many-agents 200 --no-squid`, 3 rounds,
+// 2026-12-08, against 1,000 on the primary's loop: c=50 with 200 agents 14,995-15,423 against
+// 14,273-14,581 req/s, open loop +p99 2.13-2.54 against 2.71-3.03 ms).
+// The price is a query's scan of a longer tail: ~0.34 ms for 4,000 rows that do not match.
+
 // A query filtered by one of these fields reads, in one snapshot, the tail past the mark by
 // scanning it (a batch or so of rows), then the older matches through the field's table.
 
@@ -26,7 +29,7 @@ import { auditConditions, type AuditQueryRow } from '../audit-query.js';
 import type { AuditFilter } from '../types.js';
 
 /** Events left to a query's scan before an append indexes them. */
-export const AUDIT_INDEX_BATCH = 1000;
+export const AUDIT_INDEX_BATCH = 4000;
 
 type IndexedField = 'agent_id' | 'team_id' | 'decision' | 'policy_id' | 'host';
 

@@ -1,9 +1,12 @@
 import Database from 'better-sqlite3';
 import type { Store } from '../types.js';
 import { sqliteAgentRepository, sqliteApiKeyRepository } from './agents.js';
+import { auditAppender, type AppendRow } from './audit-append.js';
+import { startAuditWriter, type AuditWriter } from './audit-writer.js';
 import { sqliteAuditRepository } from './audit.js';
 import { sqliteBundleRepository } from './bundles.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
+import { configureConnection } from './connection.js';
 import { sqliteIssuerRepository } from './issuers.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
@@ -16,9 +19,9 @@ export interface SqliteStoreOptions {
   /** How long a write waits for another process's lock before failing; 5000 ms by default. */
   readonly busyTimeoutMs?: number;
   /**
-   * The same for audit appends, on a connection of their own; 0 ms by default: a locked or
-   * read-only file fails the batch at once (the audit queue retries it) rather than blocking
-   * the process, whose event loop also serves the proxy.
+   * The same for audit appends, on a connection (and thread) of their own; 0 ms by default: a
+   * locked or read-only file fails the batch at once (the audit queue retries it) rather than
+   * holding up the batches behind it.
    */
   readonly auditBusyTimeoutMs?: number;
   /**
@@ -26,6 +29,11 @@ export interface SqliteStoreOptions {
    * by default); a query scans those. Tests set it small to page across both parts.
    */
   readonly auditIndexBatch?: number;
+  /**
+   * Told when the audit writer thread (audit-writer.ts) fails; appends then go on in this
+   * thread, so it is a warning, not an error.
+   */
+  readonly onAuditWriterStop?: (error: Error) => void;
   /** Open an existing file to read only (audit verify): nothing is created or migrated. */
   readonly readonly?: boolean;
 }
@@ -33,22 +41,25 @@ export interface SqliteStoreOptions {
 /** Opens (creating and migrating when needed) the embedded SQLite store. */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   const db = new Database(options.path, options.readonly ? { readonly: true, fileMustExist: true } : {});
-  let writer = db;
+  let writer: AuditWriter | null = null;
   let checkpointer: Checkpointer | null = null;
   try {
     if (!options.readonly) {
-      prepare(db, options.busyTimeoutMs ?? 5000);
+      configureConnection(db, options.busyTimeoutMs ?? 5000);
       migrate(db, MIGRATIONS, new Date().toISOString());
       if (options.path !== ':memory:') {
-        writer = prepare(new Database(options.path), options.auditBusyTimeoutMs ?? 0);
+        writer = startAuditWriter({ path: options.path, busyTimeoutMs: options.auditBusyTimeoutMs ?? 0, indexBatch: options.auditIndexBatch }, options.onAuditWriterStop);
         checkpointer = startCheckpointer(options.path);
       }
     }
   } catch (error) {
-    if (writer !== db) writer.close();
+    void writer?.close();
     db.close();
     throw error;
   }
+  // `:memory:` is private to its connection, and a read-only store's appends fail on it.
+  let appendHere: ((rows: readonly AppendRow[]) => number) | undefined;
+  const append = writer?.append ?? ((rows: readonly AppendRow[]) => (appendHere ??= auditAppender(db, options.auditIndexBatch))(rows));
   return {
     agents: sqliteAgentRepository(db),
     keys: sqliteApiKeyRepository(db),
@@ -56,26 +67,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     policies: sqlitePolicyRepository(db),
     quotas: sqliteQuotaRepository(db),
     bundles: sqliteBundleRepository(db),
-    audit: sqliteAuditRepository(db, writer, options.auditIndexBatch === undefined ? {} : { indexBatch: options.auditIndexBatch }),
+    audit: sqliteAuditRepository(db, append),
     close: async () => {
+      await writer?.close();
       await checkpointer?.close();
-      if (writer.open) writer.close();
       if (db.open) db.close();
     },
   };
-}
-
-function prepare(db: Database.Database, busyTimeoutMs: number): Database.Database {
-  // Set before WAL, it takes effect on a new file only (an existing one keeps its page size).
-  // Audit rows are ~1 KB. Measured on the bench machine with schema 2's seven indexes, 16 KiB
-  // pages made an append cheaper than 4 KiB ones the larger the batch (fewer WAL frames and
-  // B-tree splits per batch): ~15% less CPU a row at 500 rows a commit, ~5% at the ~60 a 5 ms
-  // linger gathers at 12k events/s.
-  db.pragma('page_size = 16384');
-  // WAL lets the audit query read while a batch is being written; `:memory:` ignores it.
-  db.pragma('journal_mode = WAL');
-  db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
-  db.pragma('foreign_keys = ON');
-  db.pragma('synchronous = NORMAL');
-  return db;
 }
