@@ -48,7 +48,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       configureConnection(db, options.busyTimeoutMs ?? 5000);
       migrate(db, MIGRATIONS, new Date().toISOString());
       if (options.path !== ':memory:') {
-        writer = startAuditWriter({ path: options.path, busyTimeoutMs: options.auditBusyTimeoutMs ?? 0, indexBatch: options.auditIndexBatch }, options.onAuditWriterStop);
+        const busyTimeoutMs = options.auditBusyTimeoutMs ?? 0;
+        writer = startAuditWriter({ path: options.path, busyTimeoutMs, indexBatch: options.auditIndexBatch }, options.onAuditWriterStop);
         checkpointer = startCheckpointer(options.path);
       }
     }
