@@ -52,7 +52,7 @@ export class Exchange {
     if (this.#recorded) return;
     this.#recorded = true;
     this.markHandedOff();
-    this.#sinks.metrics.requests.inc({ decision: this.decision });
+    this.#sinks.metrics.countRequest(this.decision);
     this.#sinks.enqueue(
       buildAuditEvent({
         request_id: this.requestId,

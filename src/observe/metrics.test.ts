@@ -47,6 +47,25 @@ void test('labelled counters render with their labels', async () => {
   assert.match(text, /^clawgress_requests_total\{decision="deny"\} 1$/m);
 });
 
+void test('requests counted on the request path are in every read, each once', async () => {
+  const metrics = createMetrics();
+  metrics.countRequest('allow');
+  metrics.countRequest('allow');
+  metrics.countRequest('rate_limited');
+  const first = await metrics.registry.metrics();
+  assert.match(first, /^clawgress_requests_total\{decision="allow"\} 2$/m);
+  assert.match(first, /^clawgress_requests_total\{decision="rate_limited"\} 1$/m);
+  assert.match(first, /^clawgress_requests_total\{decision="deny"\} 0$/m);
+  metrics.countRequest('allow');
+  const second = await metrics.registry.getMetricsAsJSON();
+  const values = second.find((metric) => metric.name === 'clawgress_requests_total')?.values ?? [];
+  assert.deepEqual(
+    Object.fromEntries(values.map((value) => [value.labels['decision'], value.value])),
+    { allow: 3, deny: 0, rate_limited: 1, unauthenticated: 0 },
+    'the JSON a cluster primary aggregates from its workers',
+  );
+});
+
 void test('two metric sets in one process do not share series', async () => {
   const first = createMetrics();
   const second = createMetrics();
