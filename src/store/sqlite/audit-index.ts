@@ -20,7 +20,7 @@
 // 2026-12-08, against 1,000 on the primary's loop: c=50 with 200 agents 14,995-15,423 against
 // 14,273-14,581 req/s, open loop +p99 2.13-2.54 against 2.71-3.03 ms).
 // The price is a query's scan of a longer tail: ~0.34 ms for 4,000 rows that do not match.
-
+//
 // A query filtered by one of these fields reads, in one snapshot, the tail past the mark by
 // scanning it (a batch or so of rows), then the older matches through the field's table.
 

@@ -17,7 +17,6 @@
 // one are written on this thread, on a connection opened then, as before the thread existed (a
 // batch the thread committed before it failed is skipped row by row: request_id and checkpoint
 // signature are unique). The failure is not fatal, so it is not thrown: onStop is told.
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { auditAppender, type AppendRow } from './audit-append.js';
@@ -51,8 +50,7 @@ interface Pending {
 
 /** The thread, loaded from the compiled build; from the TypeScript sources (tests), through tsx. */
 function startThread(workerData: WriterThreadData): Worker {
-  const self = fileURLToPath(import.meta.url);
-  if (!self.endsWith('.ts')) return new Worker(new URL('./audit-writer-thread.js', import.meta.url), { workerData });
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./audit-writer-thread.js', import.meta.url), { workerData });
   // Node 20 does not pass a loader registered with --import on to worker threads.
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./audit-writer-thread.ts', import.meta.url).href;
