@@ -7,6 +7,8 @@ import type { AlertLimit } from '../quota/index.js';
 export type PrimaryToWorker =
   | { readonly type: 'clawgress:bundle'; readonly bundle: SignedBundle }
   | { readonly type: 'clawgress:metrics-request'; readonly id: number }
+  /** A round of the connection census (cluster-balance.ts): answered with `clawgress:load`. */
+  | { readonly type: 'clawgress:load-query'; readonly round: number }
   | { readonly type: 'clawgress:shed'; readonly count: number }
   /** Sent with a listening handle as the IPC message's handle, `count` times in all (listen-handle.ts). */
   | { readonly type: 'clawgress:listen-handle'; readonly count: number }
@@ -20,7 +22,7 @@ export type WorkerToPrimary =
   | { readonly type: 'clawgress:audit'; readonly events: readonly WireEvent[] }
   | { readonly type: 'clawgress:quota-alert'; readonly agent_id: string; readonly limit: AlertLimit; readonly note: string }
   | { readonly type: 'clawgress:metrics'; readonly id: number; readonly metrics: unknown }
-  | { readonly type: 'clawgress:load'; readonly connections: number }
+  | { readonly type: 'clawgress:load'; readonly round: number; readonly connections: number }
   /** Events the worker's hand-off queue dropped since its last such message (one per alert window). */
   | { readonly type: 'clawgress:audit-dropped'; readonly dropped: number };
 
@@ -29,7 +31,7 @@ function hasType(message: unknown): message is { type: string } {
 }
 
 export function isPrimaryMessage(message: unknown): message is PrimaryToWorker {
-  return hasType(message) && ['clawgress:bundle', 'clawgress:metrics-request', 'clawgress:shed', 'clawgress:listen-handle', 'clawgress:shutdown'].includes(message.type);
+  return hasType(message) && ['clawgress:bundle', 'clawgress:metrics-request', 'clawgress:load-query', 'clawgress:shed', 'clawgress:listen-handle', 'clawgress:shutdown'].includes(message.type);
 }
 
 export function isWorkerMessage(message: unknown): message is WorkerToPrimary {

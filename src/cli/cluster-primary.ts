@@ -9,7 +9,7 @@ import { systemClock, type AuditEvent, type SignedBundle } from '../core/index.j
 import type { Config } from '../config/index.js';
 import { renderAggregated, type Logger, type Metrics, type MetricsSnapshot } from '../observe/index.js';
 import { isQuotaRequest, LeaseBroker, MemoryLimiter, type AlertLimit, type Limiter } from '../quota/index.js';
-import { connectionsToShed } from './cluster-balance.js';
+import { ConnectionCensus, LOAD_REPORT_MS } from './cluster-balance.js';
 import { ACCEPTORS_PER_WORKER, bindListenHandle, type ListenHandle } from './listen-handle.js';
 import { isWorkerMessage, type PrimaryToWorker, type WorkerToPrimary } from './cluster-messages.js';
 import type { AuditPressure } from './serve-audit.js';
@@ -38,8 +38,6 @@ export interface ClusterHandle {
 
 interface WorkerState {
   port: number | null;
-  /** Client connections, as last reported. */
-  connections: number;
   bundleVersion: number;
   /** A bundle is being written to the worker's IPC pipe. */
   relaying: boolean;
@@ -61,6 +59,9 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
     logger,
   });
   const priorityTimer = setInterval(() => priority.check(), CHECK_EVERY_MS).unref();
+  // Every listening worker is asked its connection count at once (cluster-balance.ts).
+  const census = new ConnectionCensus<Worker>();
+  const censusTimer = setInterval(() => countConnections(states, census), LOAD_REPORT_MS).unref();
   // A worker's drops make its workers yield at once, as the node's own queue filling does.
   const hub: ClusterHub = {
     ...options.hub,
@@ -88,7 +89,7 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
       if (isQuotaRequest(message)) {
         if (broker !== null && worker.isConnected()) worker.send(broker.answer(worker.id, message));
       } else if (isWorkerMessage(message)) {
-        onWorkerMessage({ hub, logger, states, metricsReplies, worker, listenHandle }, message);
+        onWorkerMessage({ hub, logger, states, census, metricsReplies, worker, listenHandle }, message);
       }
       const ports = [...states.values()].map((s) => s.port);
       if (ports.length === config.workers && ports.every((p) => p !== null)) resolve(ports[0] as number);
@@ -122,6 +123,7 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
     stop: async (graceMs) => {
       stopping = true;
       clearInterval(priorityTimer);
+      clearInterval(censusTimer);
       unsubscribe();
       await stopWorkers(states, graceMs);
       (await listenHandle).close();
@@ -131,7 +133,7 @@ export function startCluster(options: { config: Config; logger: Logger; metrics:
 
 function fork(states: Map<Worker, WorkerState>, priority: WorkerPriority): void {
   const worker = cluster.fork();
-  states.set(worker, { port: null, connections: 0, bundleVersion: 0, relaying: false, nextBundle: null });
+  states.set(worker, { port: null, bundleVersion: 0, relaying: false, nextBundle: null });
   const pid = worker.process.pid;
   if (pid !== undefined) priority.add(pid);
 }
@@ -152,6 +154,15 @@ function relayBundle(worker: Worker, state: WorkerState, bundle: SignedBundle): 
     state.nextBundle = null;
     if (next !== null) relayBundle(worker, state, next);
   });
+}
+
+/** Starts a round of the census over the workers that listen; one alone has nobody to
+ *  balance with. */
+function countConnections(states: Map<Worker, WorkerState>, census: ConnectionCensus<Worker>): void {
+  const listening = [...states].filter(([worker, state]) => state.port !== null && worker.isConnected()).map(([worker]) => worker);
+  if (listening.length < 2) return;
+  const round = census.begin(listening);
+  for (const worker of listening) tell(worker, { type: 'clawgress:load-query', round });
 }
 
 /** `handle`: a listening socket to pass along with the message (listen-handle.ts). */
@@ -176,6 +187,7 @@ function onWorkerMessage(
     hub: ClusterHub;
     logger: Logger;
     states: Map<Worker, WorkerState>;
+    census: ConnectionCensus<Worker>;
     metricsReplies: Map<number, (s: MetricsSnapshot) => void>;
     worker: Worker;
     listenHandle: Promise<ListenHandle>;
@@ -214,10 +226,8 @@ function onWorkerMessage(
       ctx.metricsReplies.get(message.id)?.(message.metrics as MetricsSnapshot);
       return;
     case 'clawgress:load': {
-      if (!state) return;
-      state.connections = message.connections;
-      const all = [...ctx.states.values()].map((s) => s.connections);
-      tell(ctx.worker, { type: 'clawgress:shed', count: connectionsToShed(state.connections, all) });
+      const sheds = ctx.census.answer(ctx.worker, message.round, message.connections);
+      for (const [worker, count] of sheds ?? []) tell(worker, { type: 'clawgress:shed', count });
       return;
     }
   }

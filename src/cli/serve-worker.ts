@@ -5,7 +5,6 @@ import { AuditQueue, packEvent } from '../audit/index.js';
 import type { AuditEvent } from '../core/index.js';
 import type { Config } from '../config/index.js';
 import { createMetrics, snapshotMetrics, type Logger, type Metrics } from '../observe/index.js';
-import { LOAD_REPORT_MS } from './cluster-balance.js';
 import { isPrimaryMessage, type WorkerToPrimary } from './cluster-messages.js';
 import { createDropAlerter, DROP_ALERT_INTERVAL_MS, type DropAlerter } from './drop-alerter.js';
 import { createLimiter, createServeGateway, type GatewaySecrets } from './serve-gateway.js';
@@ -78,6 +77,8 @@ export async function runWorker(config: Config, logger: Logger, secrets: Gateway
     } else if (message.type === 'clawgress:listen-handle') {
       if (typeof handle === 'object' && handle !== null) handles.push(handle);
       if (handles.length === message.count) allHandles(handles);
+    } else if (message.type === 'clawgress:load-query') {
+      void send({ type: 'clawgress:load', round: message.round, connections: gateway.connections() }).catch(() => undefined);
     } else if (message.type === 'clawgress:shed') {
       gateway.shed(message.count);
     } else if (message.type === 'clawgress:metrics-request') {
@@ -99,5 +100,4 @@ export async function runWorker(config: Config, logger: Logger, secrets: Gateway
   await send({ type: 'clawgress:listen-request' });
   const address = await gateway.listenOnHandles(await handed);
   await send({ type: 'clawgress:listening', port: address.port });
-  setInterval(() => void send({ type: 'clawgress:load', connections: gateway.connections() }).catch(() => undefined), LOAD_REPORT_MS).unref();
 }
