@@ -150,4 +150,48 @@ describe('SlidingLog', () => {
     // Ten held under a limit of three: eight must leave before one more fits; the eighth oldest is t=1200.
     assert.equal(log.blockingTime(3), 1_200);
   });
+
+  it('insertAll holds what inserting the same times one by one holds: interleaved settles, wrap-around, growth, clamping, and times out of order', () => {
+    // A small seeded generator, so a failure reproduces.
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    for (let round = 0; round < 300; round++) {
+      const one = new SlidingLog(2);
+      const all = new SlidingLog(2);
+      let now = 0;
+      for (let step = 0; step < 12; step++) {
+        now += Math.floor(random() * 50);
+        // Some admissions of this process, then a lease settled by a worker: its times lie
+        // anywhere in the last 100 ms, ascending (or not, one time in ten), a few "from the future".
+        for (let i = Math.floor(random() * 4); i > 0; i--) {
+          one.push(now);
+          all.push(now);
+        }
+        const settled = Array.from({ length: Math.floor(random() * 20) }, () => now - 100 + Math.floor(random() * 120));
+        if (random() >= 0.1) settled.sort((a, b) => a - b);
+        for (const time of settled) one.insert(Math.min(time, now));
+        all.insertAll(settled, now);
+        assert.equal(all.size, one.size);
+        // Expiring moves the head, so the next inserts wrap around the ring.
+        const cutoff = now - Math.floor(random() * 150);
+        one.expire(cutoff, 0);
+        all.expire(cutoff, 0);
+      }
+      assert.deepEqual(held(all), held(one), `round ${round}`);
+    }
+  });
+
+  it('insertAll of nothing changes nothing, and of times all newer than those held appends them', () => {
+    const log = new SlidingLog(4);
+    log.push(10);
+    log.insertAll([]);
+    assert.equal(log.size, 1);
+    log.insertAll([20, 20, 30, 40, 50]);
+    assert.deepEqual(held(log), [10, 20, 20, 30, 40, 50]);
+  });
 });
+
+/** Every time held, oldest first: the i-th oldest is the one blocking a limit of size - i. */
+function held(log: SlidingLog): number[] {
+  return Array.from({ length: log.size }, (_, i) => log.blockingTime(log.size - i));
+}

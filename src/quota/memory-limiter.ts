@@ -64,12 +64,9 @@ export class MemoryLimiter implements Limiter {
   settle(agentId: string, usedAt: readonly number[], unused: number): void {
     const now = this.#clock.monotonic();
     const logs = this.#logsOf(agentId, now);
-    for (const time of usedAt) {
-      // A time from the future (it cannot be, on one machine's monotonic clock) counts as now.
-      const at = Math.min(time, now);
-      logs.second.insert(at);
-      logs.minute.insert(at);
-    }
+    // A time from the future (it cannot be, on one machine's monotonic clock) counts as now.
+    logs.second.insertAll(usedAt, now);
+    logs.minute.insertAll(usedAt, now);
     logs.reserved = Math.max(0, logs.reserved - usedAt.length - unused);
   }
 

@@ -64,10 +64,50 @@ export class SlidingLog {
     this.#size++;
   }
 
+  /** Record admissions reported together (a worker's lease settles them in the order it made
+   *  them), each counted as no later than `notAfter`. Ascending times are merged in from the
+   *  back in one pass: placing them one by one shifted, for each, every newer time held, and
+   *  two workers' settles interleave, so a settle of 500 times into a log holding the other
+   *  worker's last few hundred cost ~10^5 moves (2% of the primary's samples at 50
+   *  connections). Times out of order fall back to one by one. */
+  insertAll(times: readonly number[], notAfter = Number.POSITIVE_INFINITY): void {
+    const count = times.length;
+    if (count === 0) return;
+    if (!isAscending(times)) {
+      for (const time of times) this.insert(Math.min(time, notAfter));
+      return;
+    }
+    while (this.#size + count > this.#times.length) this.#grow();
+    const ring = this.#times;
+    const capacity = ring.length;
+    const head = this.#head;
+    let held = this.#size - 1; // the newest held time not yet moved
+    let added = count - 1; // the newest new time not yet placed
+    // Every slot from the new end down to the last placement is written exactly once; what is
+    // left below it (held times older than every new one) is already in place.
+    for (let at = this.#size + count - 1; added >= 0; at--) {
+      const time = Math.min(times[added] as number, notAfter);
+      const heldTime = held >= 0 ? (ring[(head + held) % capacity] as number) : Number.NEGATIVE_INFINITY;
+      if (heldTime > time) {
+        ring[(head + at) % capacity] = heldTime;
+        held--;
+      } else {
+        ring[(head + at) % capacity] = time;
+        added--;
+      }
+    }
+    this.#size += count;
+  }
+
   #grow(): void {
     const bigger = new Float64Array(this.#times.length * 2);
     for (let i = 0; i < this.#size; i++) bigger[i] = this.#times[(this.#head + i) % this.#times.length] as number;
     this.#times = bigger;
     this.#head = 0;
   }
+}
+
+function isAscending(times: readonly number[]): boolean {
+  for (let i = 1; i < times.length; i++) if ((times[i] as number) < (times[i - 1] as number)) return false;
+  return true;
 }
