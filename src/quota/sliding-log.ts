@@ -49,34 +49,17 @@ export class SlidingLog {
     this.#size++;
   }
 
-  /** Record an admission made at `time`, which may be older than the newest held (a worker
-   *  reports its leased admissions after the fact): it is placed in order, shifting the few
-   *  newer ones, so `expire` and `blockingTime` stay exact. */
-  insert(time: number): void {
-    if (this.#size === this.#times.length) this.#grow();
-    const capacity = this.#times.length;
-    let at = this.#size;
-    while (at > 0 && (this.#times[(this.#head + at - 1) % capacity] as number) > time) {
-      this.#times[(this.#head + at) % capacity] = this.#times[(this.#head + at - 1) % capacity] as number;
-      at--;
-    }
-    this.#times[(this.#head + at) % capacity] = time;
-    this.#size++;
-  }
-
-  /** Record admissions reported together (a worker's lease settles them in the order it made
-   *  them), each counted as no later than `notAfter`. Ascending times are merged in from the
-   *  back in one pass: placing them one by one shifted, for each, every newer time held, and
-   *  two workers' settles interleave, so a settle of 500 times into a log holding the other
-   *  worker's last few hundred cost ~10^5 moves (2% of the primary's samples at 50
-   *  connections). Times out of order fall back to one by one. */
-  insertAll(times: readonly number[], notAfter = Number.POSITIVE_INFINITY): void {
-    const count = times.length;
+  /** Record admissions made at `times`, which may be older than the newest held (a worker
+   *  reports its leased admissions after the fact, in the order it made them), each counted as
+   *  no later than `notAfter`; they are placed in order so `expire` and `blockingTime` stay
+   *  exact. They are merged in from the back in one pass: placing them one by one shifted, for
+   *  each, every newer time held, and two workers' settles interleave, so a settle of 500 times
+   *  into a log holding the other worker's last few hundred cost ~10^5 moves (2% of the
+   *  primary's samples at 50 connections). */
+  insertAll(unordered: readonly number[], notAfter = Number.POSITIVE_INFINITY): void {
+    const count = unordered.length;
     if (count === 0) return;
-    if (!isAscending(times)) {
-      for (const time of times) this.insert(Math.min(time, notAfter));
-      return;
-    }
+    const times = isAscending(unordered) ? unordered : [...unordered].sort((a, b) => a - b);
     while (this.#size + count > this.#times.length) this.#grow();
     const ring = this.#times;
     const capacity = ring.length;
