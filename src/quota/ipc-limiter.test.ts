@@ -164,32 +164,65 @@ describe('IpcLimiter', () => {
   });
 
   it('a lease in use stays usable while its renewal is late, and goes back once unused for its life', async () => {
-    const { workers, clock, memory, held, hold, deliver } = cluster({ timeoutMs: 60 });
-    const limiter = workers[0]!;
-    const limits = { rps: 100_000, rpm: 6_000_000 };
-    await limiter.take('a', limits);
-    hold(true); // the primary is busy from here on
-    clock.advance(LEASE_MS / 2);
-    assert.equal(limiter.take('a', limits) instanceof Promise, false);
-    await turn();
-    assert.equal(held.length, 1, 'half its life gone: a renewal was asked for');
-    clock.advance(2 * LEASE_MS);
-    assert.equal(limiter.take('a', limits) instanceof Promise, false, 'past its life, renewal unanswered: still usable, its slots are still reserved');
-    await sleep(80); // the renewal's message times out
-    assert.equal(limiter.take('a', limits) instanceof Promise, false, 'still in use: asks for a renewal again');
-    await turn();
-    assert.equal(held.length, 2);
-    hold(false);
-    deliver(); // one renews it, the other's grant goes back
-    await turn();
-    await outliveIdleLeases(clock);
-    assert.ok(limiter.take('a', limits) instanceof Promise, 'gone back: the next request asks');
-    await turn();
-    await limiter.close();
-    await turn();
-    let free = 0;
-    while (memory.take('a', limits).kind === 'within' && free < 100_000) free++;
-    assert.equal(free, 100_000 - 5, 'the five admissions stay counted, every leased slot went back');
+    mock.timers.enable({ apis: ['setInterval'] }); // sweeps run when ticked; message timeouts on real timers
+    try {
+      const { workers, clock, memory, held, hold, deliver } = cluster({ timeoutMs: 60 });
+      const limiter = workers[0]!;
+      const limits = { rps: 100_000, rpm: 6_000_000 };
+      await limiter.take('a', limits);
+      hold(true); // the primary is busy from here on
+      clock.advance(LEASE_MS / 2);
+      assert.equal(limiter.take('a', limits) instanceof Promise, false);
+      await turn();
+      assert.equal(held.length, 0, 'a take does not renew by age: each renewal would be a message of its own');
+      mock.timers.tick(LEASE_MS / 4);
+      await turn();
+      assert.equal(held.length, 1, 'half its life gone and in use: the sweep asked for a renewal');
+      clock.advance(2 * LEASE_MS);
+      assert.equal(limiter.take('a', limits) instanceof Promise, false, 'past its life, renewal unanswered: still usable, its slots are still reserved');
+      await sleep(80); // the renewal's message times out
+      mock.timers.tick(LEASE_MS / 4); // a late sweep
+      await turn();
+      assert.equal(held.length, 2, 'still in use: the sweep asks for a renewal again');
+      hold(false);
+      deliver(); // one renews it, the other's grant goes back
+      await turn();
+      for (let sweep = 0; sweep < 4; sweep++) {
+        clock.advance(LEASE_MS / 4);
+        mock.timers.tick(LEASE_MS / 4); // sweeps on time; the lease unused since its renewal
+      }
+      assert.ok(limiter.take('a', limits) instanceof Promise, 'gone back: the next request asks');
+      await turn();
+      await limiter.close();
+      await turn();
+      let free = 0;
+      while (memory.take('a', limits).kind === 'within' && free < 100_000) free++;
+      assert.equal(free, 100_000 - 4, 'the four admissions stay counted, every leased slot went back');
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('renewals that fall due together travel in one message', async () => {
+    mock.timers.enable({ apis: ['setInterval'] });
+    try {
+      const { workers, clock, sent } = cluster();
+      const limits = { rps: 100_000, rpm: 6_000_000 };
+      const agents = Array.from({ length: 50 }, (_, i) => `agent-${i}`);
+      await Promise.all(agents.map((agent) => workers[0]!.take(agent, limits))); // one message: 50 asks and leases
+      await turn();
+      clock.advance(LEASE_MS / 2);
+      for (const agent of agents) assert.equal(workers[0]!.take(agent, limits) instanceof Promise, false);
+      await turn();
+      const before = sent[0]!.length;
+      mock.timers.tick(LEASE_MS / 4);
+      await turn();
+      assert.equal(sent[0]!.length, before + 1, 'one message for the sweep');
+      const message = sent[0]!.at(-1)!;
+      assert.deepEqual([message.leases.length, message.asks.length], [50, 0], 'every due lease renewed in it');
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   it('a sweep that runs late (a stalled event loop) gives no lease back; the next one on time does', async () => {
@@ -201,7 +234,10 @@ describe('IpcLimiter', () => {
       clock.advance(3 * LEASE_MS); // the loop stalls; the lease looks idle and expired...
       mock.timers.tick(LEASE_MS / 4); // ...to a sweep that runs late
       assert.equal(workers[0]!.take('a', limits) instanceof Promise, false, 'kept: the requests of the stall come next');
-      await turn(); // that take renewed the lease (it was past half its life)
+      clock.advance(LEASE_MS / 4);
+      mock.timers.tick(LEASE_MS / 4); // on time: in use and past half its life, so renewed
+      await turn(); // the renewal is sent...
+      await turn(); // ...and granted
       for (let sweep = 0; sweep < 4; sweep++) {
         clock.advance(LEASE_MS / 4);
         mock.timers.tick(LEASE_MS / 4); // sweeps on time; the lease unused since its renewal
